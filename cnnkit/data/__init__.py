@@ -1,0 +1,24 @@
+"""Data for the course: real data sets found offline first, real photos, generated scenes."""
+
+from cnnkit.data.datasets import (
+    CIFAR10_CLASSES,
+    FASHION_MNIST_CLASSES,
+    MNIST_CLASSES,
+    CorruptDataError,
+    DataNotFoundError,
+    ImageDataset,
+    load_cifar10,
+    load_fashion_mnist,
+    load_mnist,
+    read_idx,
+)
+from cnnkit.data.images import list_sample_images, sample_image
+from cnnkit.data.pipeline import to_dataset
+from cnnkit.data.shapes import SHAPE_CLASSES, ShapesData, make_shapes
+
+__all__ = [
+    "CIFAR10_CLASSES", "FASHION_MNIST_CLASSES", "MNIST_CLASSES", "SHAPE_CLASSES",
+    "CorruptDataError", "DataNotFoundError", "ImageDataset", "ShapesData",
+    "list_sample_images", "load_cifar10", "load_fashion_mnist", "load_mnist", "make_shapes",
+    "read_idx", "sample_image", "to_dataset",
+]

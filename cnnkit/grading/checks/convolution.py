@@ -1,0 +1,225 @@
+"""Checks for notebook 01, convolution basics.
+
+Oracles are independent of the learner's code: ``np.pad`` for padding, TensorFlow's
+``tf.nn.conv2d`` for convolutions and output sizes, and Keras' ``Conv2D`` for parameter
+counts. When an answer is wrong, the checks test it against the answers that common
+mistakes give (a flipped kernel, a forgotten bias, an ignored stride...) to name the cause.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnnkit.grading.assertions import as_array, call, describe, difference, fail, same_values, signature
+from cnnkit.grading.core import exercise
+
+NOTEBOOK = "01_convolution_basics"
+
+
+def _tf_conv(A, W, b, stride, pad):
+    """Reference convolution (cross-correlation) in float64 with TensorFlow."""
+    import tensorflow as tf
+
+    padding = [[0, 0], [pad, pad], [pad, pad], [0, 0]]
+    Z = tf.nn.conv2d(tf.constant(A, tf.float64), tf.constant(W, tf.float64), strides=stride, padding=padding)
+    return Z.numpy() + b
+
+
+@exercise(NOTEBOOK)
+def check_zero_pad(zero_pad):
+    rng = np.random.default_rng(1)
+    for shape, pad in [((2, 3, 4, 3), 1), ((1, 5, 5, 1), 2), ((3, 2, 2, 2), 0), ((1, 4, 3, 5), 3)]:
+        X = rng.normal(size=shape)
+        original = X.copy()
+        text = signature("zero_pad", (X,), {"pad": pad})
+        padded = as_array(call(zero_pad, X, pad), text)
+        expected = np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+        if not np.array_equal(X, original):
+            fail(text, "changed its input array.", "Return a new padded array instead.")
+        if padded.shape != expected.shape:
+            m, _, _, channels = shape
+            if padded.ndim == 4 and padded.shape[0] != m and padded.shape[3] != channels:
+                hint = "You padded every axis: pad only height and width (axes 1 and 2)."
+            elif padded.ndim == 4 and padded.shape[0] != m:
+                hint = "You padded the batch axis (axis 0): pad only height and width (axes 1 and 2)."
+            elif padded.ndim == 4 and padded.shape[3] != channels:
+                hint = "You padded the channel axis (axis 3): pad only height and width (axes 1 and 2)."
+            else:
+                hint = "Add `pad` rows on top and bottom and `pad` columns on left and right."
+            fail(text, f"output has shape {padded.shape}, expected {expected.shape}.", hint)
+        if not same_values(padded, expected):
+            border = padded.copy()
+            border[:, pad:pad + shape[1], pad:pad + shape[2], :] = 0
+            if np.any(border != 0):
+                fail(text, "the added border is not all zeros.", "Pad with the constant 0.")
+            fail(text, difference(padded, expected), "The original image must sit, unchanged, in the middle.")
+
+
+@exercise(NOTEBOOK)
+def check_conv_single_step(conv_single_step):
+    rng = np.random.default_rng(2)
+    for shape in [(3, 3, 4), (2, 2, 1), (5, 3, 2)]:
+        a_slice, W = rng.normal(size=shape), rng.normal(size=shape)
+        b = float(rng.normal())
+        text = signature("conv_single_step", (a_slice, W, b), {})
+        result = call(conv_single_step, a_slice, W, b)
+        value = as_array(result, text)
+        expected = float(np.sum(a_slice * W) + b)
+        if value.size != 1:
+            hint = ("You returned the element-wise product: sum all of it into one number."
+                    if value.shape == shape else "Return one number: sum over the whole window.")
+            fail(text, f"returned {describe(result)}, expected a single number.", hint)
+        value = float(value.reshape(()))
+        if np.isclose(value, expected, atol=1e-6):
+            continue
+        if np.isclose(value, expected - b, atol=1e-6):
+            fail(text, f"returned {value:.6g}, expected {expected:.6g}.", "The bias b is missing: add it to the sum.")
+        fail(text, f"returned {value:.6g}, expected {expected:.6g}.",
+             "Multiply the window and the filter element by element, sum everything, then add b.")
+
+
+def _output_size(n, f, pad, stride):
+    """The size tf.nn.conv2d gives along one axis (oracle for output shapes)."""
+    import tensorflow as tf
+
+    padding = [[0, 0], [pad, pad], [0, 0], [0, 0]]
+    out = tf.nn.conv2d(tf.zeros((1, n, 1, 1)), tf.zeros((f, 1, 1, 1)), strides=[1, stride, 1, 1], padding=padding)
+    return int(out.shape[1])
+
+
+# Wrong formulas learners often write, each with the hint that names it.
+_OUTPUT_SIZE_MISTAKES = [
+    (lambda n, f, p, s: (n + 2 * p - f) // s,
+     "Off by one: add 1 for the first window position, which the division does not count."),
+    (lambda n, f, p, s: n + 2 * p - f + 1,
+     "The stride is ignored: divide the distance the kernel can travel by the stride."),
+    (lambda n, f, p, s: (n + p - f) // s + 1,
+     "Padding is added on both sides, so it counts twice: use 2 * pad."),
+    (lambda n, f, p, s: -(-(n + 2 * p - f) // s) + 1,
+     "Round down, not up: a window that does not fully fit is not counted."),
+]
+
+
+@exercise(NOTEBOOK)
+def check_conv_output_size(conv_output_size):
+    cases = [(5, 3, 0, 1), (7, 3, 1, 2), (32, 5, 2, 1), (28, 2, 0, 2), (6, 3, 0, 2),
+             (10, 4, 1, 3), (224, 7, 3, 2), (1, 1, 0, 1), (13, 13, 0, 5), (9, 3, 2, 4)]
+    answers = {}
+    for n, f, pad, stride in cases:
+        text = f"conv_output_size(n={n}, f={f}, pad={pad}, stride={stride})"
+        result = call(conv_output_size, n, f, pad, stride)
+        expected = _output_size(n, f, pad, stride)
+        if not isinstance(result, (int, np.integer)) or isinstance(result, bool):
+            hint = ("Use floor division `//`: a window that does not fit is not counted."
+                    if isinstance(result, float) else "Return a whole number.")
+            fail(text, f"returned {describe(result)}, expected the int {expected}.", hint)
+        answers[(n, f, pad, stride)] = (int(result), expected, text)
+    wrong = [(case, answer) for case, answer in answers.items() if answer[0] != answer[1]]
+    if not wrong:
+        return
+    (n, f, pad, stride), (result, expected, text) = wrong[0]
+    # Name the mistake whose formula explains every answer the learner gave.
+    for formula, hint in _OUTPUT_SIZE_MISTAKES:
+        if all(formula(*case) == answer[0] for case, answer in answers.items()):
+            break
+    else:
+        hint = ("Off by one: check the +1." if abs(result - expected) == 1
+                else "The formula is (n + 2 * pad - f) // stride + 1.")
+    fail(text, f"returned {result}, expected {expected}.", hint)
+
+
+def _conv_layer_params(kh, kw, c_in, c_out, bias):
+    """Parameter count of a Keras Conv2D layer (oracle)."""
+    import keras
+
+    layer = keras.layers.Conv2D(c_out, (kh, kw), use_bias=bias)
+    layer.build((None, max(kh, 8), max(kw, 8), c_in))
+    return layer.count_params()
+
+
+@exercise(NOTEBOOK)
+def check_conv_param_count(conv_param_count):
+    for kh, kw, c_in, c_out, bias in [(3, 3, 3, 64, True), (5, 5, 6, 16, True), (1, 1, 256, 64, False),
+                                      (3, 5, 2, 7, True), (7, 7, 3, 96, False)]:
+        text = f"conv_param_count(kh={kh}, kw={kw}, c_in={c_in}, c_out={c_out}, bias={bias})"
+        result = call(conv_param_count, kh, kw, c_in, c_out, bias=bias)
+        expected = _conv_layer_params(kh, kw, c_in, c_out, bias)
+        if not isinstance(result, (int, np.integer)) or isinstance(result, bool):
+            fail(text, f"returned {describe(result)}, expected the int {expected}.")
+        if result == expected:
+            continue
+        weights = kh * kw * c_in * c_out
+        if bias and result == weights:
+            hint = "The biases are missing: each filter (output channel) has one bias."
+        elif not bias and result == weights + c_out:
+            hint = "With bias=False the layer has no biases: count only the weights."
+        elif bias and result == weights + c_in:
+            hint = "There is one bias per output channel (c_out), not per input channel."
+        elif result in (kh * kw * c_out + (c_out if bias else 0), kh * kw * c_in + (c_out if bias else 0)):
+            hint = "Each of the c_out filters spans all c_in input channels: kh * kw * c_in * c_out weights."
+        else:
+            hint = "Count kh * kw * c_in weights per filter, c_out filters, plus one bias per filter."
+        fail(text, f"returned {result}, expected {expected}.", hint)
+
+
+def _conv_cases(rng):
+    """(m, n_H, n_W, c_in, kh, kw, c_out, stride, pad): hand-picked cases first, then random ones."""
+    cases = [(2, 5, 5, 3, 3, 3, 4, 1, 0), (2, 7, 7, 3, 3, 3, 4, 2, 1), (1, 6, 8, 2, 3, 3, 3, 1, 1),
+             (2, 9, 9, 3, 5, 5, 2, 2, 2), (1, 7, 7, 1, 2, 2, 1, 3, 0), (2, 7, 8, 3, 3, 2, 2, 2, 0)]
+    for _ in range(6):
+        kh, kw = rng.integers(1, 5, size=2)
+        pad, stride = int(rng.integers(0, 3)), int(rng.integers(1, 4))
+        n_H, n_W = int(rng.integers(kh, 10)), int(rng.integers(kw, 10))
+        cases.append((int(rng.integers(1, 3)), n_H, n_W, int(rng.integers(1, 4)), int(kh), int(kw),
+                      int(rng.integers(1, 4)), stride, pad))
+    return cases
+
+
+def _conv_shape_hint(shape, A, W, stride, pad):
+    """Name the likely cause when conv_forward's output has the wrong shape."""
+    m, n_H, n_W, _ = A.shape
+    kh, kw, _, n_C = W.shape
+
+    def size(s, p, swap=False):
+        fh, fw = (kw, kh) if swap else (kh, kw)
+        return (m, (n_H + 2 * p - fh) // s + 1, (n_W + 2 * p - fw) // s + 1, n_C)
+
+    if stride > 1 and shape == size(1, pad):
+        return "Did you apply the stride? The output size divides by it."
+    if pad > 0 and shape == size(stride, 0):
+        return "Did you pad the input? The output size counts 2 * pad extra pixels."
+    if kh != kw and shape == size(stride, pad, swap=True):
+        return "Kernel height (W.shape[0]) and width (W.shape[1]) may differ: use each on its own axis."
+    return "n_H = (n_H_prev + 2 * pad - kh) // stride + 1, and likewise for n_W."
+
+
+def _conv_value_hint(Z, A, W, b, stride, pad):
+    """Name the likely cause when conv_forward's values are wrong, by trying known mistakes."""
+    if same_values(Z, _tf_conv(A, W[::-1, ::-1], b, stride, pad)):
+        return ("Your output is a true convolution, with the kernel flipped. CNN layers compute "
+                "cross-correlation: slide W as it is, without flipping it.")
+    if same_values(Z, _tf_conv(A, W, 0.0, stride, pad)):
+        return "The bias is missing: add b[c] to every output of filter c."
+    dense = _tf_conv(A, W, b, 1, pad)
+    if stride > 1 and same_values(Z, dense[:, :Z.shape[1], :Z.shape[2], :]):
+        return ("The stride is ignored when choosing windows: the window of output (h, w) "
+                "starts at row h * stride and column w * stride.")
+    return "Check the window slicing: rows top:top + kh, columns left:left + kw, all channels."
+
+
+@exercise(NOTEBOOK)
+def check_conv_forward(conv_forward):
+    rng = np.random.default_rng(3)
+    for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in _conv_cases(rng):
+        A = rng.normal(size=(m, n_H, n_W, c_in))
+        W = rng.normal(size=(kh, kw, c_in, c_out))
+        b = rng.normal(size=c_out)
+        text = signature("conv_forward", (A, W, b), {"stride": stride, "pad": pad})
+        crash_hint = "Kernel height W.shape[0] and width W.shape[1] may differ here." if kh != kw else None
+        Z = as_array(call(conv_forward, A, W, b, stride, pad, _hint=crash_hint), text)
+        expected = _tf_conv(A, W, b, stride, pad)
+        if Z.shape != expected.shape:
+            fail(text, f"output has shape {Z.shape}, expected {expected.shape}.",
+                 _conv_shape_hint(Z.shape, A, W, stride, pad))
+        if not same_values(Z, expected):
+            fail(text, difference(Z, expected), _conv_value_hint(Z, A, W, b, stride, pad))

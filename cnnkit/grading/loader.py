@@ -1,0 +1,88 @@
+"""Load the exercise functions of a notebook without running its other cells.
+
+From every code cell the loader keeps the top-level imports; from each exercise cell
+(first line ``# EXERCISE: name``) it also keeps the function and class definitions.
+Training loops, plots and prints are never run, so grading a notebook takes seconds.
+A cell that does not parse costs only its own exercise.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from cnnkit.notebooks import exercise_name
+
+
+class NotebookError(ValueError):
+    """The file is missing or is not a readable notebook."""
+
+
+def _without_magics(source: str) -> str:
+    # IPython lines (%pip, !ls) are not Python; blank them so line numbers stay right.
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+
+
+def _broken(name: str, error: Exception) -> Callable:
+    """A stand-in for an exercise whose cell cannot be loaded; calling it fails with the cause."""
+    where = f" on line {error.lineno} of the cell" if isinstance(error, SyntaxError) else ""
+    reason = error.msg if isinstance(error, SyntaxError) else f"{type(error).__name__}: {error}"
+
+    def stand_in(*args, **kwargs):
+        from cnnkit.grading.core import ExerciseFailure
+
+        raise ExerciseFailure(f"the cell of {name} does not run: {reason}{where}.")
+
+    stand_in.__name__ = name
+    return stand_in
+
+
+def read_notebook(path: str | Path) -> nbformat.NotebookNode:
+    """Read a notebook, or raise :class:`NotebookError` saying why it cannot be read."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotebookError(f"There is no notebook at {path}.")
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as error:  # nbformat raises several types for corrupt JSON
+        raise NotebookError(f"{path} is not a valid notebook: {error}") from error
+
+
+def load_exercises(path: str | Path) -> dict[str, Callable]:
+    """Map each exercise name of the notebook at ``path`` to the function its cell defines."""
+    notebook = read_notebook(path)
+    module = types.ModuleType(f"exercises_of_{Path(path).stem}")
+    imports, definitions, broken = [], [], {}
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        name = exercise_name(cell.source)
+        try:
+            tree = ast.parse(_without_magics(cell.source))
+        except SyntaxError as error:
+            if name:
+                broken[name] = _broken(name, error)
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.append(node)
+            elif name and isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                definitions.append((name, node))
+    for node in imports:
+        try:
+            exec(compile(ast.Module([node], []), str(path), "exec"), module.__dict__)
+        except Exception:  # noqa: BLE001 - a failing import only hurts the exercises that use it
+            pass
+    for name, node in definitions:
+        try:
+            exec(compile(ast.Module([node], []), str(path), "exec"), module.__dict__)
+        except Exception as error:  # noqa: BLE001 - e.g. a default argument that fails
+            broken[name] = _broken(name, error)
+    names = [exercise_name(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
+    found = {name: module.__dict__.get(name) for name in names if name}
+    found.update(broken)
+    return found

@@ -1,0 +1,20 @@
+"""Computes a textbook convolution: the kernel is flipped before sliding."""
+import numpy as np
+
+EXERCISE = "conv_forward"
+EXPECTED_HINT = "flipped"
+
+
+def conv_forward(A_prev, W, b, stride, pad):
+    m, n_H_prev, n_W_prev, _ = A_prev.shape
+    kh, kw, _, n_C = W.shape
+    n_H = (n_H_prev + 2 * pad - kh) // stride + 1
+    n_W = (n_W_prev + 2 * pad - kw) // stride + 1
+    A_pad = np.pad(A_prev, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    W_flipped = W[::-1, ::-1]
+    Z = np.zeros((m, n_H, n_W, n_C))
+    for h in range(n_H):
+        for w in range(n_W):
+            window = A_pad[:, h * stride:h * stride + kh, w * stride:w * stride + kw, :]
+            Z[:, h, w, :] = np.tensordot(window, W_flipped, axes=([1, 2, 3], [0, 1, 2])) + b
+    return Z

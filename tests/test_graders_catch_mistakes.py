@@ -1,0 +1,57 @@
+"""Proof that the graders grade: solutions pass, stubs fail, and every known mistake in
+``tests/mistakes/`` fails with the hint it is expected to get. Independent of ``--grade``."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from cnnkit.grading import EXERCISES, graded_notebooks, load_exercises, run_checks
+from cnnkit.grading.core import NOT_IMPLEMENTED
+from cnnkit.notebooks import SOLUTIONS, write_learner_version
+
+MISTAKES = sorted(Path(__file__).parent.joinpath("mistakes").glob("*/*.py"))
+NOTEBOOKS = graded_notebooks()
+
+
+def _module(path: Path):
+    spec = importlib.util.spec_from_file_location(f"mistake_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_solutions_pass_every_check(notebook):
+    functions = load_exercises(SOLUTIONS / f"{notebook}.ipynb")
+    failures = [run_checks(name, functions.get(name)).line() for name, ex in EXERCISES.items()
+                if ex.notebook == notebook and not run_checks(name, functions.get(name)).passed]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_stubs_fail_every_check(notebook, tmp_path):
+    functions = load_exercises(write_learner_version(SOLUTIONS / f"{notebook}.ipynb", tmp_path))
+    for name, ex in EXERCISES.items():
+        if ex.notebook == notebook:
+            result = run_checks(name, functions.get(name))
+            assert not result.passed and NOT_IMPLEMENTED in result.message, result.line()
+
+
+def test_every_notebook_with_exercises_has_mistakes():
+    folders = {path.parent.name for path in MISTAKES}
+    assert set(NOTEBOOKS) <= folders, f"no known mistakes for {set(NOTEBOOKS) - folders}"
+
+
+@pytest.mark.parametrize("path", MISTAKES, ids=[f"{p.parent.name}/{p.stem}" for p in MISTAKES])
+def test_mistake_is_caught_with_its_hint(path):
+    module = _module(path)
+    assert module.EXERCISE in EXERCISES, f"{path.name} names an unknown exercise {module.EXERCISE!r}"
+    assert EXERCISES[module.EXERCISE].notebook == path.parent.name
+    result = run_checks(module.EXERCISE, getattr(module, module.EXERCISE))
+    assert not result.passed, f"{path.name}: the grader let this mistake pass"
+    assert module.EXPECTED_HINT.lower() in result.message.lower(), (
+        f"{path.name}: expected the hint {module.EXPECTED_HINT!r}, got: {result.message}"
+    )

@@ -1,0 +1,140 @@
+"""The notebook pipeline: generated learner notebooks, notebook conventions, the library
+copies of exercise solutions, and executing every solution notebook in fast mode."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+
+import nbformat
+import pytest
+
+from cnnkit.config import COURSE_REPO
+from cnnkit.grading import exercises_of, graded_notebooks
+from cnnkit.notebooks import (
+    BEGIN_SOLUTION,
+    END_SOLUTION,
+    NOTEBOOKS,
+    SOLUTIONS,
+    STUB,
+    MarkerError,
+    exercise_name,
+    generate,
+    learner_version,
+    run_notebook,
+    strip_solutions,
+    text_outputs,
+)
+from cnnkit.results import parse_results
+
+SOLUTION_PATHS = sorted(SOLUTIONS.glob("*.ipynb"))
+IDS = [path.stem for path in SOLUTION_PATHS]
+# Which library module keeps the solutions of which notebook, verbatim.
+LIBRARY_COPIES = {"01_convolution_basics": "cnnkit.scratch"}
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+# ------------------------------------------------------------------ the generator
+def test_committed_learner_notebooks_are_freshly_generated():
+    stale = generate(check=True)
+    assert not stale, f"notebooks/ is out of date for {stale}: run `make notebooks`"
+
+
+def test_strip_solutions_keeps_indentation_and_everything_outside_blocks():
+    source = "\n".join([
+        "def f(x):", '    """Doc."""', f"    {BEGIN_SOLUTION}", "    y = x + 1", "    return y", f"    {END_SOLUTION}",
+        "", "def g():", f"    {BEGIN_SOLUTION}", "    return 2", f"    {END_SOLUTION}",
+    ])
+    stripped = strip_solutions(source)
+    assert stripped.split("\n") == ["def f(x):", '    """Doc."""', f"    {STUB}", "", "def g():", f"    {STUB}"]
+    ast.parse(stripped)
+
+
+@pytest.mark.parametrize("source", [
+    f"{BEGIN_SOLUTION}\nx = 1",
+    f"x = 1\n{END_SOLUTION}",
+    f"{BEGIN_SOLUTION}\n{BEGIN_SOLUTION}\n{END_SOLUTION}",
+])
+def test_unbalanced_markers_are_errors(source):
+    with pytest.raises(MarkerError):
+        strip_solutions(source, "test cell")
+
+
+@pytest.mark.parametrize("path", SOLUTION_PATHS, ids=IDS)
+def test_learner_version_has_no_answers_and_no_outputs(path):
+    learner = learner_version(read(path), path.name)
+    for cell in code_cells(learner):
+        assert cell.outputs == [] and cell.execution_count is None
+        assert BEGIN_SOLUTION not in cell.source and END_SOLUTION not in cell.source
+    assert f"/notebooks/{path.name}" in learner.cells[0].source
+    assert f"/solutions/{path.name}" not in learner.cells[0].source
+
+
+# ------------------------------------------------------------------ notebook conventions
+@pytest.mark.parametrize("path", SOLUTION_PATHS, ids=IDS)
+def test_notebook_opens_with_title_badge_setup_and_parameters(path):
+    notebook = read(path)
+    first = notebook.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    badge = f"colab.research.google.com/github/{COURSE_REPO}/blob/main/solutions/{path.name}"
+    assert badge in first.source
+    setup = code_cells(notebook)[0].source
+    assert "google.colab" in setup and f"git+https://github.com/{COURSE_REPO}" in setup
+    assert not re.search(r"install[^\n]*tensorflow", setup), "the Colab setup must not reinstall TensorFlow"
+    tagged = [cell for cell in code_cells(notebook) if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one code cell must be tagged 'parameters'"
+
+
+@pytest.mark.parametrize("path", SOLUTION_PATHS, ids=IDS)
+def test_every_exercise_is_registered_and_checked_right_after(path):
+    cells = code_cells(read(path))
+    names = [exercise_name(cell.source) for cell in cells]
+    assert sorted(n for n in names if n) == sorted(exercises_of(path.stem)), "exercise cells and checkers differ"
+    for index, name in enumerate(names):
+        if name:
+            assert f"check({name})" in cells[index + 1].source, f"no check({name}) cell right after {name}"
+
+
+def test_every_graded_notebook_exists():
+    assert set(graded_notebooks()) <= {path.stem for path in SOLUTION_PATHS}
+
+
+def _solution_sources(path):
+    sources = {}
+    for cell in code_cells(read(path)):
+        name = exercise_name(cell.source)
+        if name:
+            lines = [line for line in cell.source.split("\n")[1:] if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION)]
+            sources[name] = "\n".join(lines).strip()
+    return sources
+
+
+@pytest.mark.parametrize("notebook", sorted(LIBRARY_COPIES))
+def test_library_keeps_the_notebook_solutions_verbatim(notebook):
+    module = importlib.import_module(LIBRARY_COPIES[notebook])
+    for name, source in _solution_sources(SOLUTIONS / f"{notebook}.ipynb").items():
+        assert inspect.getsource(getattr(module, name)).strip() == source, (
+            f"{module.__name__}.{name} differs from the solution in {notebook}: keep them identical"
+        )
+
+
+# ------------------------------------------------------------------ execution
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", SOLUTION_PATHS, ids=IDS)
+def test_solution_notebook_runs_offline_in_fast_mode(path):
+    executed, seconds = run_notebook(path, fast=True)
+    printed = text_outputs(executed)
+    checks = [line for line in printed.splitlines() if line.startswith(("✓ ", "✗ "))]
+    assert all(line.startswith("✓ ") for line in checks), "\n".join(checks)
+    assert len(checks) == len(exercises_of(path.stem)), "every exercise's check cell must run once"
+    assert parse_results(printed), "the notebook reports no headline result with cnnkit.results.record"
+    print(f"{path.name}: {seconds:.1f} s in fast mode")

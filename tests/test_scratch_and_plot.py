@@ -1,0 +1,79 @@
+"""cnnkit.scratch against TensorFlow on many random cases, and cnnkit.plot figures."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from cnnkit import plot, scratch
+
+
+def random_conv_case(rng):
+    kh, kw = (int(k) for k in rng.integers(1, 6, size=2))
+    return dict(
+        m=int(rng.integers(1, 4)), n_H=int(rng.integers(kh, 13)), n_W=int(rng.integers(kw, 13)),
+        c_in=int(rng.integers(1, 5)), kh=kh, kw=kw, c_out=int(rng.integers(1, 5)),
+        stride=int(rng.integers(1, 4)), pad=int(rng.integers(0, 4)),
+    )
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_conv_forward_matches_tf_nn_conv2d(seed):
+    rng = np.random.default_rng(seed)
+    c = random_conv_case(rng)
+    A = rng.normal(size=(c["m"], c["n_H"], c["n_W"], c["c_in"]))
+    W = rng.normal(size=(c["kh"], c["kw"], c["c_in"], c["c_out"]))
+    b = rng.normal(size=c["c_out"])
+    pad = c["pad"]
+    expected = tf.nn.conv2d(A, W, strides=c["stride"], padding=[[0, 0], [pad, pad], [pad, pad], [0, 0]]).numpy() + b
+    Z = scratch.conv_forward(A, W, b, c["stride"], pad)
+    assert Z.shape == expected.shape
+    np.testing.assert_allclose(Z, expected, atol=1e-5)
+    assert Z.shape[1] == scratch.conv_output_size(c["n_H"], c["kh"], pad, c["stride"])
+
+
+def test_zero_pad_and_param_count():
+    X = np.ones((2, 3, 4, 5))
+    padded = scratch.zero_pad(X, 2)
+    assert padded.shape == (2, 7, 8, 5) and padded.sum() == X.sum()
+    assert scratch.conv_param_count(3, 3, 3, 64) == 1792
+    assert scratch.conv_param_count(1, 1, 64, 32, bias=False) == 2048
+
+
+def test_show_images_titles_and_layout():
+    fig = plot.show_images(np.random.rand(5, 8, 8, 1), titles=list("abcde"), ncols=3)
+    titled = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titled == list("abcde") and len(fig.axes) == 6
+    plt.close(fig)
+
+
+def test_show_images_rejects_wrong_title_count_and_shapes():
+    with pytest.raises(ValueError, match="titles"):
+        plot.show_images(np.zeros((2, 4, 4)), titles=["one"])
+    with pytest.raises(ValueError, match="shape"):
+        plot.show_images([np.zeros((2, 4, 4, 4))])
+
+
+def test_show_kernel_effect_computes_a_valid_cross_correlation():
+    image = np.zeros((10, 10))
+    image[:, 5:] = 1.0
+    fig = plot.show_kernel_effect(image, np.array([[-1, 0, 1]] * 3), name="vertical edges")
+    result = fig.axes[2].images[0].get_array()
+    assert result.shape == (8, 8) and result.max() == 3.0  # the edge lights up
+    assert fig.axes[1].get_title() == "vertical edges 3x3"
+    plt.close(fig)
+
+
+def test_show_feature_maps_one_panel_per_channel():
+    fig = plot.show_feature_maps(np.random.rand(1, 6, 6, 4), title="maps")
+    assert [ax.get_title() for ax in fig.axes] == ["map 0", "map 1", "map 2", "map 3"]
+    assert fig._suptitle.get_text() == "maps"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="channels"):
+        plot.show_feature_maps(np.zeros((6, 6)))
