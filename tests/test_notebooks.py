@@ -13,6 +13,7 @@ import pytest
 
 from cnnkit.config import COURSE_REPO
 from cnnkit.grading import exercises_of, graded_notebooks
+from cnnkit.grading.checks import MODULES as CHECK_MODULES
 from cnnkit.notebooks import (
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -31,8 +32,8 @@ from cnnkit.results import parse_results
 
 SOLUTION_PATHS = sorted(SOLUTIONS.glob("*.ipynb"))
 IDS = [path.stem for path in SOLUTION_PATHS]
-# Which library module keeps the solutions of which notebook, verbatim.
-LIBRARY_COPIES = {"01_convolution_basics": "cnnkit.scratch"}
+# Which library module keeps the solutions of which notebook, verbatim (declared by each checks module).
+LIBRARY_COPIES = {module.NOTEBOOK: module.LIBRARY_COPY for module in CHECK_MODULES if hasattr(module, "LIBRARY_COPY")}
 
 
 def read(path):

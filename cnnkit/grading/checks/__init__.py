@@ -1,3 +1,11 @@
-"""Checkers, one module per notebook; importing this package registers all of them."""
+"""Checkers, one module per notebook. Importing this package imports every module in it,
+which registers all checkers; a new notebook's module needs no other wiring.
 
-from cnnkit.grading.checks import convolution  # noqa: F401
+A module may set ``LIBRARY_COPY = "cnnkit.something"``: the library module that keeps that
+notebook's exercise solutions verbatim (a test holds the two in step).
+"""
+
+import importlib
+import pkgutil
+
+MODULES = [importlib.import_module(f"{__name__}.{info.name}") for info in pkgutil.iter_modules(__path__)]

@@ -14,6 +14,7 @@ from cnnkit.grading.assertions import as_array, call, describe, difference, fail
 from cnnkit.grading.core import exercise
 
 NOTEBOOK = "01_convolution_basics"
+LIBRARY_COPY = "cnnkit.scratch"
 
 
 def _tf_conv(A, W, b, stride, pad):
