@@ -31,8 +31,11 @@ system-data:
 		echo "Note: install Debian's dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist) to get Fashion-MNIST offline."; \
 	fi
 
+# Jupyter refuses to run as root unless told to; containers and CI machines often are root.
+LAB_ARGS := --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_ARGS)
 
 # Everything: cnnkit tests, graders on the solutions, stubs and known mistakes, and every
 # solution notebook executed offline in fast mode.

@@ -26,6 +26,7 @@ def show_images(
     cmap: str | None = None,
     panel_size: float = 2.0,
     suptitle: str | None = None,
+    centre_zero: bool = False,
 ):
     """A grid of images with optional titles.
 
@@ -37,6 +38,8 @@ def show_images(
         cmap: colour map for one-channel images (grey by default).
         panel_size: inches per image.
         suptitle: a title for the whole figure.
+        centre_zero: scale each one-channel panel symmetrically around 0, so that with a
+            diverging colour map (e.g. "RdBu_r") white means 0: right for signed feature maps.
     """
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"{len(images)} images but {len(titles)} titles.")
@@ -48,7 +51,8 @@ def show_images(
         if index >= len(images):
             continue
         image, default_cmap = _displayable(images[index])
-        ax.imshow(image, cmap=cmap or default_cmap)
+        limit = float(np.abs(image).max()) or 1.0 if centre_zero and image.ndim == 2 else None
+        ax.imshow(image, cmap=cmap or default_cmap, vmin=-limit if limit else None, vmax=limit)
         if titles is not None:
             ax.set_title(titles[index], fontsize=9)
     if suptitle:

@@ -77,3 +77,9 @@ def test_show_feature_maps_one_panel_per_channel():
     plt.close(fig)
     with pytest.raises(ValueError, match="channels"):
         plot.show_feature_maps(np.zeros((6, 6)))
+
+
+def test_show_images_centre_zero_makes_limits_symmetric():
+    fig = plot.show_images([np.array([[-1.0, 3.0], [0.0, 1.0]]), np.random.rand(4, 4, 3)], centre_zero=True)
+    assert fig.axes[0].images[0].get_clim() == (-3.0, 3.0)
+    plt.close(fig)
