@@ -51,7 +51,7 @@ def show_images(
         if index >= len(images):
             continue
         image, default_cmap = _displayable(images[index])
-        limit = float(np.abs(image).max()) or 1.0 if centre_zero and image.ndim == 2 else None
+        limit = (float(np.abs(image).max()) or 1.0) if centre_zero and image.ndim == 2 else None
         ax.imshow(image, cmap=cmap or default_cmap, vmin=-limit if limit else None, vmax=limit)
         if titles is not None:
             ax.set_title(titles[index], fontsize=9)

@@ -83,3 +83,6 @@ def test_show_images_centre_zero_makes_limits_symmetric():
     fig = plot.show_images([np.array([[-1.0, 3.0], [0.0, 1.0]]), np.random.rand(4, 4, 3)], centre_zero=True)
     assert fig.axes[0].images[0].get_clim() == (-3.0, 3.0)
     plt.close(fig)
+    fig = plot.show_images([np.array([[-1.0, 3.0], [0.0, 1.0]])])
+    assert fig.axes[0].images[0].get_clim() == (-1.0, 3.0)  # default: the data's own range
+    plt.close(fig)
