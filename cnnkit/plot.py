@@ -192,14 +192,14 @@ def overlay_heatmap(image: np.ndarray, heatmap: np.ndarray, alpha: float = 0.5, 
     return (1.0 - alpha) * rgb + alpha * colours
 
 
-def show_heatmaps(images: Sequence[np.ndarray], heatmaps: Sequence[np.ndarray], titles: Sequence[str] | None = None,
+def show_heatmaps(images: Sequence[np.ndarray], heatmaps: Sequence[np.ndarray | None], titles: Sequence[str] | None = None,
                   ncols: int = 4, alpha: float = 0.5, cmap: str = "jet", panel_size: float = 2.4,
                   suptitle: str | None = None):
     """Heat maps (saliency, Grad-CAM, occlusion...) overlaid on their images, in a grid with a colour bar.
 
     Args:
         images: a list of images, each ``(h, w)``, ``(h, w, 1)`` or ``(h, w, 3)``.
-        heatmaps: one ``(h, w)`` map per image; each is divided by its own maximum.
+        heatmaps: one ``(h, w)`` map per image, each divided by its own maximum; ``None`` shows the image alone.
         titles: one title per panel.
         ncols: panels per row at most.
         alpha: weight of the heat map in the blend.
@@ -209,7 +209,8 @@ def show_heatmaps(images: Sequence[np.ndarray], heatmaps: Sequence[np.ndarray], 
     """
     if len(images) != len(heatmaps):
         raise ValueError(f"{len(images)} images but {len(heatmaps)} heat maps: give one heat map per image.")
-    overlays = [overlay_heatmap(image, heatmap, alpha, cmap) for image, heatmap in zip(images, heatmaps)]
+    overlays = [_displayable(image)[0] if heatmap is None else overlay_heatmap(image, heatmap, alpha, cmap)
+                for image, heatmap in zip(images, heatmaps)]
     fig = show_images(overlays, titles=titles, ncols=ncols, panel_size=panel_size, suptitle=suptitle)
     scale = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 1))
     fig.colorbar(scale, ax=fig.axes, fraction=0.025, label="importance (share of the maximum)")

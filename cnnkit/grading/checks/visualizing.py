@@ -282,7 +282,9 @@ _GRAD_CAM_HINTS = {
 @exercise(NOTEBOOK)
 def check_grad_cam(grad_cam):
     h, w, _ = INPUT_SHAPE
-    cases = [("flatten", 3, 2, "conv_b"), ("flatten", 4, 0, "conv_a"), ("gap", 5, 3, "conv_b")]
+    # (head, image seed, class, layer): the weighted sums of the first three have both signs; the last
+    # has no positive evidence at all, so its heat map is all zeros.
+    cases = [("flatten", 3, 2, "conv_b"), ("flatten", 4, 2, "conv_a"), ("gap", 5, 2, "conv_b"), ("gap", 3, 3, "conv_b")]
     crash_hint = ("Check the axes: average the gradients over height and width (axes 1 and 2) to get one "
                   "weight per channel, then weight the layer's output (1, h', w', k) channel by channel.")
     for head, seed, class_index, layer_name in cases:
@@ -305,6 +307,9 @@ def check_grad_cam(grad_cam):
                 fail(text, f"returned an array of shape {result.shape}, expected {(h, w)}.", hint)
             if any(same_values(result, cam, atol=1e-4) for cam in accepted):
                 continue
+            if np.isnan(result).any():
+                fail(text, "the heat map contains NaN.", "When the ReLU leaves nothing (maximum 0), return zeros "
+                     "instead of dividing by 0, e.g. with tf.math.divide_no_nan.")
             mistakes = _grad_cam_mistakes(maps, grads, (h, w))
             for name in ("relu", "unnormalised", "axes", "probability"):
                 if any(same_values(result, cam, atol=1e-4) for cam in mistakes[name]):
