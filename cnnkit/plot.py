@@ -125,3 +125,97 @@ def show_feature_maps(maps: np.ndarray, ncols: int = 8, names: Sequence[str] | N
     names = list(names) if names is not None else [f"map {k}" for k in range(channels)]
     return show_images([maps[..., k] for k in range(channels)], titles=names, ncols=ncols,
                        cmap=cmap, suptitle=title)
+
+
+# ------------------------------------------------------------------ notebook 09, visualizing CNNs
+def show_filters(kernels: np.ndarray, ncols: int = 8, title: str | None = None, panel_size: float = 1.2):
+    """The kernels of a convolution layer as small images, on one shared diverging colour scale.
+
+    Args:
+        kernels: ``(kh, kw, c_in, c_out)``, e.g. ``layer.get_weights()[0]``. With one input channel each
+            filter is drawn in blue (negative weights) and red (positive); with three channels as a colour
+            image, each filter stretched to [0, 1] on its own.
+        ncols: filters per row at most.
+        title: a title for the whole figure.
+        panel_size: inches per filter.
+    """
+    kernels = np.asarray(kernels, dtype=np.float32)
+    if kernels.ndim != 4 or kernels.shape[2] not in (1, 3):
+        raise ValueError(f"kernels must have shape (kh, kw, 1 or 3, c_out), got {kernels.shape}.")
+    count = kernels.shape[-1]
+    ncols = max(1, min(ncols, count))
+    nrows = math.ceil(count / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols + 1.0, panel_size * nrows + 0.5),
+                             squeeze=False)
+    limit = float(np.abs(kernels).max()) or 1.0
+    shown = None
+    for index, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if index >= count:
+            ax.axis("off")
+            continue
+        kernel = kernels[..., index]
+        if kernel.shape[-1] == 1:
+            shown = ax.imshow(kernel[..., 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        else:
+            ax.imshow((kernel - kernel.min()) / (np.ptp(kernel) or 1.0))
+        ax.set_title(f"filter {index}", fontsize=8)
+    if shown is not None:
+        fig.colorbar(shown, ax=axes.ravel().tolist(), fraction=0.03, label="weight")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def overlay_heatmap(image: np.ndarray, heatmap: np.ndarray, alpha: float = 0.5, cmap: str = "jet") -> np.ndarray:
+    """An image with a heat map blended over it, as an RGB array.
+
+    Args:
+        image: ``(h, w)``, ``(h, w, 1)`` or ``(h, w, 3)``; stretched to [0, 1] for display.
+        heatmap: ``(h, w)``, non-negative; divided by its maximum (negative values count as 0).
+        alpha: weight of the heat map, from 0 (image only) to 1 (heat map only).
+        cmap: matplotlib colour map for the heat map.
+
+    Returns:
+        Float array of shape ``(h, w, 3)`` with values in [0, 1].
+    """
+    image, _ = _displayable(image)
+    image = np.asarray(image, dtype=np.float32)
+    heatmap = np.asarray(heatmap, dtype=np.float32)
+    if heatmap.shape != image.shape[:2]:
+        raise ValueError(f"heatmap must have the image's height and width {image.shape[:2]}, got {heatmap.shape}. "
+                         "Resize it to the image first.")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha}.")
+    image = (image - image.min()) / (np.ptp(image) or 1.0)
+    rgb = np.repeat(image[..., None], 3, axis=-1) if image.ndim == 2 else image
+    heat = np.clip(heatmap, 0.0, None)
+    heat = heat / (heat.max() or 1.0)
+    colours = plt.get_cmap(cmap)(heat)[..., :3]
+    return (1.0 - alpha) * rgb + alpha * colours
+
+
+def show_heatmaps(images: Sequence[np.ndarray], heatmaps: Sequence[np.ndarray | None], titles: Sequence[str] | None = None,
+                  ncols: int = 4, alpha: float = 0.5, cmap: str = "jet", panel_size: float = 2.4,
+                  suptitle: str | None = None):
+    """Heat maps (saliency, Grad-CAM, occlusion...) overlaid on their images, in a grid with a colour bar.
+
+    Args:
+        images: a list of images, each ``(h, w)``, ``(h, w, 1)`` or ``(h, w, 3)``.
+        heatmaps: one ``(h, w)`` map per image, each divided by its own maximum; ``None`` shows the image alone.
+        titles: one title per panel.
+        ncols: panels per row at most.
+        alpha: weight of the heat map in the blend.
+        cmap: colour map of the heat maps.
+        panel_size: inches per panel.
+        suptitle: a title for the whole figure.
+    """
+    if len(images) != len(heatmaps):
+        raise ValueError(f"{len(images)} images but {len(heatmaps)} heat maps: give one heat map per image.")
+    overlays = [_displayable(image)[0] if heatmap is None else overlay_heatmap(image, heatmap, alpha, cmap)
+                for image, heatmap in zip(images, heatmaps)]
+    fig = show_images(overlays, titles=titles, ncols=ncols, panel_size=panel_size, suptitle=suptitle)
+    scale = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 1))
+    fig.colorbar(scale, ax=fig.axes, fraction=0.025, label="importance (share of the maximum)")
+    return fig

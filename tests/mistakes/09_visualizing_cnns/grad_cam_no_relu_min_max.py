@@ -1,0 +1,19 @@
+"""Forgets the ReLU but rescales to [0, 1] with the minimum and maximum, so the range looks right."""
+import keras
+import tensorflow as tf
+
+EXERCISE = "grad_cam"
+EXPECTED_HINT = "Apply a ReLU"
+
+
+def grad_cam(model, image, class_index, conv_layer_name):
+    grad_model = keras.Model(model.inputs[0], [model.get_layer(conv_layer_name).output, model.outputs[0]])
+    x = tf.convert_to_tensor(image[None], dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        feature_maps, scores = grad_model(x, training=False)
+        score = scores[0, class_index]
+    gradients = tape.gradient(score, feature_maps)
+    weights = tf.reduce_mean(gradients, axis=(1, 2))
+    cam = tf.reduce_sum(feature_maps * weights[:, None, None, :], axis=-1)
+    cam = tf.image.resize(cam[..., None], image.shape[:2])[0, :, :, 0]
+    return ((cam - tf.reduce_min(cam)) / (tf.reduce_max(cam) - tf.reduce_min(cam))).numpy()

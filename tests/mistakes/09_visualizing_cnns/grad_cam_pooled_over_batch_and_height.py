@@ -1,0 +1,19 @@
+"""Averages over axes (0, 1) of the batched gradients, as if there were no batch axis: the weights still vary with the column."""
+import keras
+import tensorflow as tf
+
+EXERCISE = "grad_cam"
+EXPECTED_HINT = "pooled over the wrong axes"
+
+
+def grad_cam(model, image, class_index, conv_layer_name):
+    grad_model = keras.Model(model.inputs[0], [model.get_layer(conv_layer_name).output, model.outputs[0]])
+    x = tf.convert_to_tensor(image[None], dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        feature_maps, scores = grad_model(x, training=False)
+        score = scores[0, class_index]
+    gradients = tape.gradient(score, feature_maps)
+    weights = tf.reduce_mean(gradients, axis=(0, 1))
+    cam = tf.nn.relu(tf.reduce_sum(feature_maps * weights, axis=-1))
+    cam = tf.image.resize(cam[..., None], image.shape[:2])
+    return tf.math.divide_no_nan(cam, tf.reduce_max(cam))[0, :, :, 0].numpy()

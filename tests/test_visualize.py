@@ -1,0 +1,221 @@
+"""cnnkit.visualize on models whose answer is known: a model that only sees one region of the image,
+Functional and Sequential twins with the same weights, and occlusion against a hand-made model."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from cnnkit.visualize import feature_maps_model, grad_cam, occlusion_sensitivity, saliency_map
+
+HEIGHT, WIDTH = 40, 56   # not square, so that a swapped height and width shows
+
+
+def region_layers(region):
+    """Layers of a CNN that sees only ``region`` = (top, bottom, left, right) of the image: everything
+    else is cropped away and replaced by zeros before the first convolution."""
+    top, bottom, left, right = region
+    return [
+        keras.layers.Cropping2D(((top, HEIGHT - bottom), (left, WIDTH - right)), name="crop"),
+        keras.layers.ZeroPadding2D(((top, HEIGHT - bottom), (left, WIDTH - right)), name="pad"),
+        keras.layers.Conv2D(6, 3, padding="same", activation="relu", name="conv1"),
+        keras.layers.Conv2D(8, 3, padding="same", activation="relu", name="conv2"),
+        keras.layers.MaxPooling2D(2, name="pool"),
+        keras.layers.Conv2D(8, 3, padding="same", activation="relu", name="conv3"),
+        keras.layers.Flatten(name="flatten"),
+        keras.layers.Dense(3, name="scores"),
+    ]
+
+
+def functional(layers, input_shape):
+    inputs = keras.Input(input_shape, name="image")
+    x = inputs
+    for layer in layers:
+        x = layer(x)
+    return keras.Model(inputs, x)
+
+
+def twins(layers, input_shape, seed=0):
+    """The same network three ways, with identical weights: Functional, Sequential with an Input,
+    and Sequential built by calling it on data (no Input layer, the Keras 3 pitfall)."""
+    keras.utils.set_random_seed(seed)
+    first = functional(layers(), input_shape)
+    with_input = keras.Sequential([keras.Input(input_shape)] + layers())
+    called = keras.Sequential(layers())
+    called(np.zeros((1,) + input_shape, np.float32))
+    for model in (with_input, called):
+        model.set_weights(first.get_weights())
+    return {"functional": first, "sequential with Input": with_input, "sequential, called": called}
+
+
+QUADRANTS = {"top-left": (0, HEIGHT // 2, 0, WIDTH // 2), "bottom-right": (HEIGHT // 2, HEIGHT, WIDTH // 2, WIDTH)}
+WHOLE_IMAGE = (0, HEIGHT, 0, WIDTH)
+
+
+def region_mask(region):
+    top, bottom, left, right = region
+    mask = np.zeros((HEIGHT, WIDTH), bool)
+    mask[top:bottom, left:right] = True
+    return mask
+
+
+def four_blobs(count, seed=1):
+    """Black images with one bright 5x5 square of random brightness near the centre of each quadrant,
+    7 pixels or more from its edges: further than the convolutions of the model below can reach."""
+    rng = np.random.default_rng(seed)
+    images = np.zeros((count, HEIGHT, WIDTH, 1), np.float32)
+    for image in images:
+        for row in (HEIGHT // 4, 3 * HEIGHT // 4):
+            for col in (WIDTH // 4, 3 * WIDTH // 4):
+                r, c = row + rng.integers(-1, 2), col + rng.integers(-1, 2)
+                image[r - 2:r + 3, c - 2:c + 3] = rng.uniform(0.3, 1.0)
+    return images
+
+
+def mass_in(maps, mask):
+    """For each non-zero map, the fraction of its total that lies inside ``mask``."""
+    return [float(m[mask].sum() / m.sum()) for m in maps if m.max() > 0]
+
+
+def explanations(model, images):
+    """Saliency maps and Grad-CAM maps (of a full- and a half-resolution layer) for every class."""
+    saliency, cams = [], []
+    for image in images:
+        for class_index in range(3):
+            saliency.append(saliency_map(model, image, class_index))
+            cams += [grad_cam(model, image, class_index, layer) for layer in ("conv2", "conv3")]
+    for m in saliency + cams:
+        assert m.shape == (HEIGHT, WIDTH) and m.min() >= 0
+    assert all(cam.max() <= 1 for cam in cams)
+    return saliency, cams
+
+
+@pytest.mark.parametrize("where", sorted(QUADRANTS))
+def test_saliency_and_grad_cam_put_their_mass_where_the_model_looks(where):
+    mask = region_mask(QUADRANTS[where])
+    images = four_blobs(3)
+    for kind, model in twins(lambda: region_layers(QUADRANTS[where]), (HEIGHT, WIDTH, 1)).items():
+        saliency, cams = explanations(model, images)
+        assert min(mass_in(saliency, mask)) > 0.99, f"{kind}: saliency outside the {where} quadrant"
+        inside = mass_in(cams, mask)
+        assert len(inside) >= 6, f"{kind}: too few classes with positive Grad-CAM evidence to judge"
+        assert min(inside) > 0.9, f"{kind}: Grad-CAM puts mass outside the {where} quadrant"
+
+
+def test_a_model_that_sees_everything_spreads_its_mass():
+    """The control for the test above: it is the model, not the images, that confines the maps."""
+    mask = region_mask(QUADRANTS["top-left"])
+    model = twins(lambda: region_layers(WHOLE_IMAGE), (HEIGHT, WIDTH, 1))["functional"]
+    saliency, cams = explanations(model, four_blobs(3))
+    assert np.mean(mass_in(saliency, mask)) < 0.5 and np.mean(mass_in(cams, mask)) < 0.5
+
+
+def test_functional_and_sequential_models_give_the_same_maps():
+    models = list(twins(lambda: region_layers(WHOLE_IMAGE), (HEIGHT, WIDTH, 1), seed=3).values())
+    image = np.random.default_rng(2).random((HEIGHT, WIDTH, 1)).astype(np.float32)
+    reference = models[0]
+    for model in models[1:]:
+        np.testing.assert_allclose(saliency_map(model, image, 1), saliency_map(reference, image, 1), atol=1e-6)
+        np.testing.assert_allclose(grad_cam(model, image, 2, "conv3"), grad_cam(reference, image, 2, "conv3"),
+                                   atol=1e-6)
+        maps, other = feature_maps_model(model, ["conv3", "conv1"]), feature_maps_model(reference, ["conv3", "conv1"])
+        for mine, theirs in zip(maps(image[None]), other(image[None])):
+            np.testing.assert_allclose(mine, theirs, atol=1e-6)
+
+
+def test_feature_maps_model_shares_weights_and_keeps_the_order_of_names():
+    model = twins(lambda: region_layers(WHOLE_IMAGE), (HEIGHT, WIDTH, 1))["sequential, called"]
+    maps = feature_maps_model(model, ["pool", "conv1"])
+    batch = np.random.default_rng(0).random((2, HEIGHT, WIDTH, 1)).astype(np.float32)
+    pool, conv1 = maps(batch)
+    assert pool.shape == (2, HEIGHT // 2, WIDTH // 2, 8) and conv1.shape == (2, HEIGHT, WIDTH, 6)
+    x = batch
+    for layer in model.layers[:3]:
+        x = layer(x)
+    np.testing.assert_allclose(conv1, x, atol=1e-6)
+    model.get_layer("conv1").kernel.assign(tf.zeros_like(model.get_layer("conv1").kernel))
+    assert np.allclose(maps(batch)[1], 0)  # the feature model follows the model's weights
+
+
+def test_grad_cam_of_a_class_without_positive_evidence_is_all_zeros():
+    inputs = keras.Input((8, 8, 1))
+    conv = keras.layers.Conv2D(2, 3, padding="same", activation="relu", name="conv",
+                               kernel_initializer="ones", bias_initializer="ones")(inputs)
+    pooled = keras.layers.GlobalAveragePooling2D()(conv)
+    scores = keras.layers.Dense(2, kernel_initializer=keras.initializers.Constant([[1.0, -1.0], [1.0, -1.0]]))(pooled)
+    model = keras.Model(inputs, scores)
+    image = np.ones((8, 8, 1), np.float32)
+    assert grad_cam(model, image, 0, "conv").min() > 0
+    np.testing.assert_array_equal(grad_cam(model, image, 1, "conv"), np.zeros((8, 8)))
+
+
+def test_occlusion_finds_the_only_pixels_that_matter():
+    # Score of class 0 = the mean brightness of a 4x4 square at rows 2-5, columns 10-13; class 1 = 0.
+    weights = np.zeros((12, 16, 1, 2), np.float32)
+    weights[2:6, 10:14, 0, 0] = 1 / 16
+    inputs = keras.Input((12, 16, 1))
+    scores = keras.layers.Conv2D(2, (12, 16), use_bias=False, name="score")(inputs)
+    model = keras.Model(inputs, keras.layers.Flatten()(scores))
+    model.get_layer("score").set_weights([weights])
+    image = np.ones((12, 16, 1), np.float32)
+    drop = occlusion_sensitivity(model, image, 0, patch_size=2, stride=2)
+    assert drop.shape == (12, 16)
+    assert np.all(drop[2:6, 10:14] > 0.05)
+    outside = np.ones((12, 16), bool)
+    outside[2:6, 10:14] = False
+    np.testing.assert_allclose(drop[outside], 0, atol=1e-6)
+
+
+def test_occlusion_covers_every_pixel_and_rejects_bad_arguments():
+    model = functional(region_layers(WHOLE_IMAGE), (HEIGHT, WIDTH, 1))
+    image = np.random.default_rng(0).random((HEIGHT, WIDTH, 1)).astype(np.float32)
+    drop = occlusion_sensitivity(model, image, 0, patch_size=6, stride=4)   # 4 does not divide 40 - 6 or 56 - 6
+    assert drop.shape == (HEIGHT, WIDTH) and np.all(np.isfinite(drop))
+    with pytest.raises(ValueError, match="patch_size"):
+        occlusion_sensitivity(model, image, 0, patch_size=HEIGHT + 1)
+    with pytest.raises(ValueError, match="stride"):
+        occlusion_sensitivity(model, image, 0, stride=0)
+    with pytest.raises(ValueError, match="image"):
+        occlusion_sensitivity(model, image[..., 0], 0)
+
+
+# ------------------------------------------------------------------ the plots of notebook 09
+def test_overlay_blends_the_colour_map_over_the_image():
+    import matplotlib.pyplot as plt
+
+    from cnnkit.plot import overlay_heatmap
+
+    image = np.zeros((4, 6, 1), np.float32)
+    heat = np.zeros((4, 6))
+    heat[1, 2] = 5.0                                      # scaled by its maximum: 1 there, 0 elsewhere
+    blended = overlay_heatmap(image, heat, alpha=1.0, cmap="viridis")
+    assert blended.shape == (4, 6, 3) and blended.min() >= 0 and blended.max() <= 1
+    np.testing.assert_allclose(blended[1, 2], plt.get_cmap("viridis")(1.0)[:3])
+    np.testing.assert_allclose(blended[0, 0], plt.get_cmap("viridis")(0.0)[:3])
+    np.testing.assert_allclose(overlay_heatmap(image, heat, alpha=0.0), 0.0)     # image only
+    with pytest.raises(ValueError, match="height and width"):
+        overlay_heatmap(image, np.zeros((6, 4)))
+    with pytest.raises(ValueError, match="alpha"):
+        overlay_heatmap(image, heat, alpha=2)
+
+
+def test_show_heatmaps_and_show_filters_layouts():
+    import matplotlib.pyplot as plt
+
+    from cnnkit.plot import show_filters, show_heatmaps
+
+    images = [np.random.rand(8, 8), np.random.rand(8, 8, 3)]
+    fig = show_heatmaps(images, [None, np.random.rand(8, 8)], titles=["image", "map"], ncols=2)
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["image", "map"]
+    assert fig.axes[-1].get_ylabel().startswith("importance")       # the colour bar
+    plt.close(fig)
+    with pytest.raises(ValueError, match="one heat map per image"):
+        show_heatmaps(images, [None])
+    fig = show_filters(np.random.randn(5, 5, 1, 6), ncols=4, title="filters")
+    titled = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titled == [f"filter {k}" for k in range(6)] and fig._suptitle.get_text() == "filters"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="kernels"):
+        show_filters(np.zeros((5, 5, 2, 3)))
