@@ -150,10 +150,11 @@ def plot_history(histories, metrics: Sequence[str] = ("loss", "accuracy"), title
             values, colour = _history_dict(history), colours[index % len(colours)]
             if metric in values:
                 epochs = np.arange(1, len(values[metric]) + 1)
-                ax.plot(epochs, values[metric], color=colour, label=f"{name}, training")
+                ax.plot(epochs, values[metric], "o-", ms=3, color=colour, label=f"{name}, training")
             if f"val_{metric}" in values:
                 epochs = np.arange(1, len(values[f"val_{metric}"]) + 1)
-                ax.plot(epochs, values[f"val_{metric}"], "--", color=colour, label=f"{name}, validation")
+                ax.plot(epochs, values[f"val_{metric}"], "o--", ms=3, color=colour, label=f"{name}, validation")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.set_title(metric)
@@ -213,6 +214,15 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
     wrong = np.flatnonzero(np.asarray(y_true) != np.asarray(y_pred))[:count]
     if len(wrong) == 0:
         raise ValueError("No image is misclassified: there is nothing to show.")
-    titles = [f"true: {class_names[y_true[i]]}\npred: {class_names[y_pred[i]]}" for i in wrong]
-    return show_images(images[wrong], titles=titles, ncols=ncols,
-                       suptitle=f"{len(wrong)} misclassified images (of {np.sum(y_true != y_pred)} wrong in all)")
+    ncols = max(1, min(ncols, len(wrong)))
+    nrows = math.ceil(len(wrong) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.7 * ncols, 2.2 * nrows + 0.5), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, i in zip(axes.flat, wrong):
+        image, cmap = _displayable(images[i])
+        ax.imshow(image, cmap=cmap)
+        ax.set_title(f"true: {class_names[y_true[i]]}\npred: {class_names[y_pred[i]]}", fontsize=9)
+    fig.suptitle(f"{len(wrong)} misclassified images (of {int(np.sum(y_true != y_pred))} wrong in all)")
+    fig.tight_layout()
+    return fig
