@@ -12,9 +12,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
-
-
 def set_seed(seed: int, deterministic: bool = False) -> None:
     """Seed Python's ``random``, NumPy and TensorFlow at once, so that weight initialisation,
     shuffling and dropout repeat from run to run.
@@ -49,7 +46,7 @@ def make_optimizer(name, learning_rate):
         return keras.optimizers.RMSprop(learning_rate=learning_rate)
     if name == "adam":
         return keras.optimizers.Adam(learning_rate=learning_rate)
-    raise ValueError(f"name must be one of {OPTIMIZERS}, got {name!r}.")
+    raise ValueError(f"name must be 'sgd', 'momentum', 'rmsprop' or 'adam', got {name!r}.")
 
 
 def train_step(model, optimizer, loss_fn, x, y):
