@@ -14,12 +14,12 @@ SOFTMAX_TWICE = (
 )
 
 
-def build(builder, *args, **kwargs):
-    """Call a learner's builder and insist on a ``keras.Model``."""
+def build(builder, *args, _hint=None, **kwargs):
+    """Call a learner's builder and insist on a ``keras.Model``; ``_hint`` follows a crash's message."""
     import keras
 
     text = f"{builder.__name__}({', '.join([repr(a) for a in args] + [f'{k}={v!r}' for k, v in kwargs.items()])})"
-    model = call(builder, *args, **kwargs)
+    model = call(builder, *args, _hint=_hint, **kwargs)
     if model is None:
         fail(text, "returned None.", "Did you forget `return keras.Model(inputs, outputs)`?")
     if not isinstance(model, keras.Model):

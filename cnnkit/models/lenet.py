@@ -61,7 +61,7 @@ def build_regularized_cnn(input_shape, num_classes, augmenter=None, dropout=0.0,
                           batch_norm=False):
     """A small CNN whose regularisers can be switched on one by one.
 
-    Two stages of conv 3x3 ("same") -> [batch norm] -> ReLU -> 2x2 max pool, with 32 and 64
+    Two stages of conv 3x3 ("same") -> [batch norm] -> ReLU -> 2x2 max pool, with 16 and 32
     filters, then flatten -> [dropout] -> dense 128 ReLU -> [dropout] -> logits.
 
     Args:
@@ -83,7 +83,7 @@ def build_regularized_cnn(input_shape, num_classes, augmenter=None, dropout=0.0,
     regularizer = keras.regularizers.L2(weight_decay) if weight_decay else None
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs if augmenter is None else augmenter(inputs)
-    for stage, filters in enumerate((32, 64), start=1):
+    for stage, filters in enumerate((16, 32), start=1):
         x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm,
                                 kernel_regularizer=regularizer, name=f"conv{stage}")(x)
         if batch_norm:
