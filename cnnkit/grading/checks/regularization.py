@@ -99,11 +99,17 @@ def _epoch(dataset, text, labelled=True):
     return images, labels
 
 
-def _fake_augment(images, training=False):
-    """Stands in for an augmenter: adds 100 plus a fresh random offset in [0, 1), in training only."""
+def _fake_augmenter():
+    """Stands in for an augmenter: adds 100 plus a fresh random offset in [0, 1), in training only.
+    Its generator keeps state across epochs, as Keras' random layers do, whatever the global seed."""
     import tensorflow as tf
 
-    return images + 100.0 + tf.random.uniform([]) if training else images
+    generator = tf.random.Generator.from_non_deterministic_state()
+
+    def augment(images, training=False):
+        return images + 100.0 + generator.uniform([]) if training else images
+
+    return augment
 
 
 @exercise(NOTEBOOK)
@@ -157,7 +163,7 @@ def check_make_dataset(make_dataset):
              "Cache before shuffling: a cache after the shuffle replays the first epoch's order every epoch.")
 
     text = "make_dataset(x, y, batch_size=8, augment=augmenter, shuffle=False)"
-    dataset = call(make_dataset, x, y, 8, augment=_fake_augment, shuffle=False)
+    dataset = call(make_dataset, x, y, 8, augment=_fake_augmenter(), shuffle=False)
     epochs = [_epoch(dataset, text) for _ in range(2)]
     for images, labels in epochs:
         offsets = np.concatenate(images)[:, 0, 0, 0] - np.concatenate(labels)
