@@ -37,13 +37,15 @@ def twins(builder=build_lenet5):
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam"])
-def test_train_loop_agrees_with_fit_on_the_same_seeded_shuffle(optimizer):
+def test_train_loop_agrees_with_fit_from_the_same_seed(optimizer):
+    # Both read the same batches in the same order: tf.data's reshuffling state lives in each
+    # iterator, and fit iterates differently from a Python for loop after the first epoch.
     x, y = data()
     loop_model, fit_model = twins()
-    loop = train_loop(loop_model, make_dataset(x, y, 32, shuffle=True, seed=7), 2,
+    loop = train_loop(loop_model, make_dataset(x, y, 32), 2,
                       make_optimizer(optimizer, 0.01), LOSS)
     fit_model.compile(make_optimizer(optimizer, 0.01), LOSS)
-    fit = fit_model.fit(make_dataset(x, y, 32, shuffle=True, seed=7), epochs=2, verbose=0).history
+    fit = fit_model.fit(make_dataset(x, y, 32), epochs=2, verbose=0).history
     np.testing.assert_allclose(loop["loss"], fit["loss"], rtol=1e-4)
     for mine, theirs in zip(loop_model.get_weights(), fit_model.get_weights()):
         np.testing.assert_allclose(mine, theirs, atol=1e-5)
