@@ -240,5 +240,108 @@ def show_style_history(history: dict, weights: dict, title: str = "style transfe
     ax.set_ylabel("weighted loss (log scale)")
     ax.set_title(title)
     ax.legend()
+
+
+# --------------------------------------------------------------------------- notebooks 04 to 06
+def _history_dict(history) -> dict:
+    """The metrics of a ``keras.callbacks.History`` or a plain dict of per-epoch lists."""
+    values = getattr(history, "history", history)
+    if not isinstance(values, dict):
+        raise ValueError(f"Expected a keras History or a dict of per-epoch lists, got {type(history).__name__}.")
+    return values
+
+
+def plot_history(histories, metrics: Sequence[str] = ("loss", "accuracy"), title: str | None = None,
+                 log_loss: bool = False):
+    """Training curves: one panel per metric, one colour per run; training solid, validation dashed.
+
+    Args:
+        histories: ``{run name: history}``; a history is what ``model.fit`` returns, or a dict
+            ``{"loss": [...], "val_loss": [...], ...}`` of one value per epoch.
+        metrics: the metrics to draw; ``val_<metric>`` is drawn too when present.
+        title: a title for the whole figure.
+        log_loss: draw loss panels on a logarithmic scale.
+    """
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, metric in zip(axes.flat, metrics):
+        for index, (name, history) in enumerate(histories.items()):
+            values, colour = _history_dict(history), colours[index % len(colours)]
+            if metric in values:
+                epochs = np.arange(1, len(values[metric]) + 1)
+                ax.plot(epochs, values[metric], "o-", ms=3, color=colour, label=f"{name}, training")
+            if f"val_{metric}" in values:
+                epochs = np.arange(1, len(values[f"val_{metric}"]) + 1)
+                ax.plot(epochs, values[f"val_{metric}"], "o--", ms=3, color=colour, label=f"{name}, validation")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(metric)
+        if log_loss and "loss" in metric:
+            ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str],
+                          title: str = "confusion matrix"):
+    """Counts of (true class, predicted class) pairs; the diagonal holds the correct answers.
+
+    Args:
+        y_true: true class indices, ``(n,)``.
+        y_pred: predicted class indices, ``(n,)``.
+        class_names: one name per class.
+        title: the figure's title; the overall accuracy is appended.
+    """
+    y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must have the same length, got {len(y_true)} and {len(y_pred)}.")
+    k = len(class_names)
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (y_true, y_pred), 1)
+    fig, ax = plt.subplots(figsize=(0.65 * k + 2.5, 0.65 * k + 1.5))
+    shown = ax.imshow(counts, cmap="Blues")
+    for (row, col), value in np.ndenumerate(counts):
+        ax.text(col, row, str(value), ha="center", va="center", fontsize=8,
+                color="white" if value > counts.max() / 2 else "black")
+    ax.set_xticks(range(k), class_names, rotation=45, ha="right")
+    ax.set_yticks(range(k), class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(f"{title} (accuracy {np.mean(y_true == y_pred):.1%})")
+    fig.colorbar(shown, ax=ax, fraction=0.046, label="images")
+    fig.tight_layout()
+    return fig
+
+
+def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str],
+                       count: int = 16, ncols: int = 8):
+    """The first ``count`` images whose prediction is wrong, titled with the true and predicted class.
+
+    Args:
+        images: ``(n, h, w)``, ``(n, h, w, 1)`` or ``(n, h, w, 3)``.
+        y_true: true class indices, ``(n,)``.
+        y_pred: predicted class indices, ``(n,)``.
+        class_names: one name per class.
+        count: how many mistakes to show at most.
+        ncols: images per row at most.
+    """
+    wrong = np.flatnonzero(np.asarray(y_true) != np.asarray(y_pred))[:count]
+    if len(wrong) == 0:
+        raise ValueError("No image is misclassified: there is nothing to show.")
+    ncols = max(1, min(ncols, len(wrong)))
+    nrows = math.ceil(len(wrong) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.7 * ncols, 2.2 * nrows + 0.5), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, i in zip(axes.flat, wrong):
+        image, cmap = _displayable(images[i])
+        ax.imshow(image, cmap=cmap)
+        ax.set_title(f"true: {class_names[y_true[i]]}\npred: {class_names[y_pred[i]]}", fontsize=9)
+    fig.suptitle(f"{len(wrong)} misclassified images (of {int(np.sum(y_true != y_pred))} wrong in all)")
     fig.tight_layout()
     return fig

@@ -12,10 +12,11 @@ def to_dataset(
     shuffle: bool = True,
     seed: int | None = None,
 ):
-    """A batched, prefetched ``tf.data.Dataset`` of ``x`` (and ``y``).
+    """A cached, batched, prefetched ``tf.data.Dataset`` of ``x`` (and ``y``), shuffled by default.
 
     Shuffling happens before batching, over the whole array, and again every epoch, so
     that batches differ from one epoch to the next. Keep ``shuffle=False`` for test data.
+    This is :func:`cnnkit.augment.classification.make_dataset` (notebook 06) without augmentation.
 
     Args:
         x: inputs, first axis the examples, e.g. ``(n, height, width, channels)``.
@@ -24,13 +25,19 @@ def to_dataset(
         shuffle: shuffle the examples each epoch.
         seed: makes the shuffle order repeatable.
     """
-    import tensorflow as tf
+    from cnnkit.augment.classification import make_dataset
 
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
-    if y is not None and len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}.")
-    dataset = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
-    if shuffle:
-        dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return make_dataset(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed)
+
+
+def scale_images(images: np.ndarray) -> np.ndarray:
+    """uint8 images, ``(n, height, width)`` or ``(n, height, width, channels)``, as float32 in
+    [0, 1] with a channel axis: ``(n, height, width, channels)``."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 (0 to 255), got {images.dtype}: are they scaled already?")
+    if images.ndim not in (3, 4):
+        raise ValueError(f"images must have shape (n, h, w) or (n, h, w, channels), got {images.shape}.")
+    if images.ndim == 3:
+        images = images[..., None]
+    return images.astype(np.float32) / 255.0

@@ -1,0 +1,65 @@
+"""Checks shared by exercises that build Keras classifiers: the builder returns a model, the
+model gives logits of the right shape, and its layers are what the exercise asks for."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnnkit.grading.assertions import call, describe, fail
+
+SOFTMAX_TWICE = (
+    "The outputs are probabilities (each row sums to 1): the model ends in a softmax. The course's "
+    "losses use from_logits=True and apply the softmax themselves, so it would be applied twice. "
+    "Leave the last Dense layer without activation: it outputs logits."
+)
+
+
+def build(builder, *args, _hint=None, **kwargs):
+    """Call a learner's builder and insist on a ``keras.Model``; ``_hint`` follows a crash's message."""
+    import keras
+
+    text = f"{builder.__name__}({', '.join([repr(a) for a in args] + [f'{k}={v!r}' for k, v in kwargs.items()])})"
+    model = call(builder, *args, _hint=_hint, **kwargs)
+    if model is None:
+        fail(text, "returned None.", "Did you forget `return keras.Model(inputs, outputs)`?")
+    if not isinstance(model, keras.Model):
+        fail(text, f"returned {describe(model)}, expected a keras.Model.")
+    return model, text
+
+
+def logits(model, input_shape, num_classes, text, batch=3, seed=0):
+    """Run the model in inference mode on random images; check the output is ``(batch, num_classes)``
+    logits. Returns the inputs and outputs as NumPy arrays."""
+    x = np.random.default_rng(seed).random((batch, *input_shape)).astype(np.float32)
+    out = np.asarray(call(model, x, training=False, _hint="Check the layers' shapes."), dtype=np.float64)
+    if out.shape != (batch, num_classes):
+        if out.ndim == 2 and out.shape[0] == batch and out.shape[1] == 10 and num_classes != 10:
+            hint = "The number of output units is fixed at 10: use num_classes."
+        elif out.ndim == 2 and out.shape[0] == batch:
+            hint = "The last Dense layer needs num_classes units: one score per class."
+        elif out.ndim > 2:
+            hint = "Flatten the feature maps (keras.layers.Flatten) before the Dense layers."
+        else:
+            hint = "The model must map (batch, *input_shape) to (batch, num_classes)."
+        fail(text, f"the model's output has shape {out.shape} for a batch of {batch}, "
+                   f"expected {(batch, num_classes)}.", hint)
+    if np.all(out >= 0) and np.allclose(out.sum(axis=1), 1.0, atol=1e-4):
+        fail(text, "the model outputs probabilities, not logits.", SOFTMAX_TWICE)
+    return x, out
+
+
+def layers_of(model, kind):
+    """The layers of ``model`` (nested models included) that are instances of ``kind``, in order."""
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, kind):
+            found.append(layer)
+        if hasattr(layer, "layers"):
+            found.extend(layers_of(layer, kind))
+    return found
+
+
+def activation_name(layer) -> str:
+    """The name of a layer's activation function (``"linear"`` when it has none)."""
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", "linear") if activation is not None else "linear"

@@ -1,0 +1,18 @@
+"""One output unit, as for a binary problem: the wrong number of output units."""
+import keras
+
+EXERCISE = "build_lenet5"
+EXPECTED_HINT = "num_classes units"
+
+
+def build_lenet5(input_shape, num_classes):
+    inputs = keras.Input(shape=input_shape)
+    x = keras.layers.Conv2D(6, 5, padding="same", activation="relu")(inputs)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Conv2D(16, 5, activation="relu")(x)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Flatten()(x)
+    x = keras.layers.Dense(120, activation="relu")(x)
+    x = keras.layers.Dense(84, activation="relu")(x)
+    outputs = keras.layers.Dense(1, activation=None)(x)
+    return keras.Model(inputs, outputs)

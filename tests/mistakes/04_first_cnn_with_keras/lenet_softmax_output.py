@@ -1,0 +1,18 @@
+"""Ends in a softmax: with a from_logits=True loss the softmax is applied twice."""
+import keras
+
+EXERCISE = "build_lenet5"
+EXPECTED_HINT = "applied twice"
+
+
+def build_lenet5(input_shape, num_classes):
+    inputs = keras.Input(shape=input_shape)
+    x = keras.layers.Conv2D(6, 5, padding="same", activation="relu")(inputs)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Conv2D(16, 5, activation="relu")(x)
+    x = keras.layers.MaxPooling2D(2)(x)
+    x = keras.layers.Flatten()(x)
+    x = keras.layers.Dense(120, activation="relu")(x)
+    x = keras.layers.Dense(84, activation="relu")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
