@@ -7,16 +7,8 @@ import pytest
 import tensorflow as tf
 
 from cnnkit import scratch
+from cnnkit.grading.checks.backprop import tape_gradients
 from test_scratch_and_plot import random_conv_case
-
-
-def tape_gradients(forward, inputs, upstream):
-    """Gradients of sum(forward(*inputs) * upstream) with respect to every input, by tf.GradientTape."""
-    variables = [tf.constant(x, tf.float64) for x in inputs]
-    with tf.GradientTape() as tape:
-        tape.watch(variables)
-        loss = tf.reduce_sum(forward(*variables) * upstream)
-    return [g.numpy() for g in tape.gradient(loss, variables)]
 
 
 @pytest.mark.parametrize("seed", range(60))
