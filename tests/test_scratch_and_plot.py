@@ -77,3 +77,13 @@ def test_show_feature_maps_one_panel_per_channel():
     plt.close(fig)
     with pytest.raises(ValueError, match="channels"):
         plot.show_feature_maps(np.zeros((6, 6)))
+
+
+def test_plot_curves_draws_one_labelled_line_per_curve():
+    fig, (left, right) = plt.subplots(1, 2)
+    plot.plot_curves({"a": ([1, 2, 3], [1, 4, 9]), "b": ([1, 2], [2, 3])}, "x", "y", title="t", ax=right, logy=True)
+    assert [line.get_label() for line in right.lines] == ["a", "b"] and not left.lines
+    assert right.get_yscale() == "log" and right.get_xlabel() == "x" and right.get_title() == "t"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="'c'"):
+        plot.plot_curves({"c": ([1, 2], [1])}, "x", "y")

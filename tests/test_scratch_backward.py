@@ -93,3 +93,14 @@ def test_pool_modes_are_checked():
         scratch.pool_forward(A, 2, 2, mode="mean")
     with pytest.raises(ValueError, match="'max' or 'average'"):
         scratch.pool_backward(np.zeros((1, 2, 2, 1)), (A, 2, 2), mode="avg")
+
+
+def test_max_pool_backward_passes_each_gradient_on_once_when_values_tie():
+    A = np.zeros((1, 4, 4, 2))          # all values tie, as after a ReLU that zeroed everything
+    A[0, 0, 0, 1] = 1.0                 # except one clear maximum in one window of channel 1
+    dA = np.arange(1.0, 9.0).reshape(1, 2, 2, 2)
+    _, cache = scratch.pool_forward_cached(A, 2, 2, "max")
+    dA_prev = scratch.pool_backward(dA, cache, "max")
+    np.testing.assert_allclose(dA_prev.reshape(1, 2, 2, 2, 2, 2).sum(axis=(2, 4)), dA)
+    assert dA_prev[0, 0, 0, 1] == dA[0, 0, 0, 1] and np.all(dA_prev[0, :2, :2, 1].ravel()[1:] == 0)
+    np.testing.assert_allclose(dA_prev[0, :2, :2, 0], dA[0, 0, 0, 0] / 4)

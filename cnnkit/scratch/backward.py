@@ -92,9 +92,11 @@ def pool_backward(dA, cache, mode="max"):
             g = dA[:, h:h + 1, w:w + 1, :]                          # (m, 1, 1, n_C)
             if mode == "max":
                 # Only the window's maximum reached the output, so only it gets the gradient.
+                # Values that tie for the maximum (frequent after ReLU) share it.
                 window = A_prev[:, top:top + f, left:left + f, :]
                 is_max = window == window.max(axis=(1, 2), keepdims=True)
-                dA_prev[:, top:top + f, left:left + f, :] += is_max * g
+                share = is_max / is_max.sum(axis=(1, 2), keepdims=True)
+                dA_prev[:, top:top + f, left:left + f, :] += share * g
             else:
                 # Every value counted 1 / (f * f) towards the mean.
                 dA_prev[:, top:top + f, left:left + f, :] += g / (f * f)

@@ -172,6 +172,34 @@ def check_pool_backward(pool_backward):
             else:
                 hint = "Window (h, w) covers rows h * stride to h * stride + f and the same for columns."
             fail(text, difference(got, expected), hint)
+    _check_max_pool_ties(pool_backward, rng)
+
+
+def _check_max_pool_ties(pool_backward, rng):
+    """Inputs where several values tie for a window's maximum, as after ReLU: each window must
+    pass on its gradient once in total, to tied maxima only (to one of them, or shared)."""
+    m, size, channels = 2, 4, 3
+    A = rng.integers(0, 2, size=(m, size, size, channels)).astype(float)
+    dA = rng.normal(size=(m, size // 2, size // 2, channels))
+    text = signature("pool_backward", (dA,), {"cache": f"(A_prev {A.shape} of 0s and 1s, f=2, stride=2)",
+                                              "mode": "max"})
+    got = as_array(call(pool_backward, dA, (A, 2, 2), mode="max"), text)
+    if got.shape != A.shape:
+        fail(text, f"output has shape {got.shape}, expected {A.shape}.")
+    # Split each 2x2 window out: axes (m, h, row in window, w, column in window, channel).
+    windows, got_windows = A.reshape(m, 2, 2, 2, 2, channels), got.reshape(m, 2, 2, 2, 2, channels)
+    is_max = windows == windows.max(axis=(2, 4), keepdims=True)
+    if np.any(np.abs(got_windows[~is_max]) > 1e-9):
+        fail(text, "a position that is not its window's maximum received gradient.",
+             "Only the maximum of each window (per channel) gets the gradient.")
+    passed_on = got_windows.sum(axis=(2, 4))
+    if not np.allclose(passed_on, dA, atol=1e-9):
+        ties = is_max.sum(axis=(2, 4))
+        hint = ("Several values tie for the maximum here (frequent after ReLU, which makes many values 0), and "
+                "each got the whole gradient. Together they must pass it on once: give it to one of them, or "
+                "split it equally between them." if np.allclose(passed_on, dA * ties, atol=1e-9) else
+                "The gradients a window passes back must add up to its dA value.")
+        fail(text, "the gradient that reaches each window does not add up to that window's dA.", hint)
 
 
 def _avg_pool(A, f, stride):
