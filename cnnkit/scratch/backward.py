@@ -51,16 +51,16 @@ def conv_backward(dZ, cache):
     A_pad = zero_pad(A_prev, pad)
     dA_pad = np.zeros(A_pad.shape)
     dW = np.zeros(W.shape)
-    for h in range(n_H):
-        top = h * stride
-        for w in range(n_W):
-            left = w * stride
-            window = A_pad[:, top:top + kh, left:left + kw, :]     # (m, kh, kw, n_C_prev)
-            g = dZ[:, h, w, :]                                      # (m, n_C)
-            # Z[:, h, w, c] = sum(window * W[..., c]) + b[c], so the gradient flows back
-            # to the window through W, and to W through the window, for all images at once.
-            dA_pad[:, top:top + kh, left:left + kw, :] += np.tensordot(g, W, axes=([1], [3]))
-            dW += np.tensordot(window, g, axes=([0], [0]))
+    # Z[:, h, w, c] = sum over i, j, k of A_pad[:, h * stride + i, w * stride + j, k] * W[i, j, k, c] + b[c].
+    # Across all outputs, weight W[i, j] meets the input at rows i, i + stride, i + 2 * stride, ... and
+    # columns j, j + stride, ...: one strided slice of A_pad per kernel position, all images at once.
+    for i in range(kh):
+        rows = slice(i, i + stride * n_H, stride)
+        for j in range(kw):
+            cols = slice(j, j + stride * n_W, stride)
+            seen = A_pad[:, rows, cols, :]                                   # (m, n_H, n_W, n_C_prev)
+            dW[i, j] = np.tensordot(seen, dZ, axes=([0, 1, 2], [0, 1, 2]))   # (n_C_prev, n_C)
+            dA_pad[:, rows, cols, :] += dZ @ W[i, j].T                       # (m, n_H, n_W, n_C_prev)
     # Each bias is added to every output of its filter, in every image: sum over all of them.
     db = dZ.sum(axis=(0, 1, 2))
     # The padding is not part of the input: crop it away.
