@@ -11,14 +11,18 @@ from cnnkit.grading.checks.backprop import tape_gradients
 from test_scratch_and_plot import random_conv_case
 
 
+def random_conv_inputs(rng):
+    """(A, W, b, stride, pad) of a random convolution case."""
+    c = random_conv_case(rng)
+    return (rng.normal(size=(c["m"], c["n_H"], c["n_W"], c["c_in"])),
+            rng.normal(size=(c["kh"], c["kw"], c["c_in"], c["c_out"])), rng.normal(size=c["c_out"]),
+            c["stride"], c["pad"])
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_conv_backward_matches_gradient_tape(seed):
     rng = np.random.default_rng(seed)
-    c = random_conv_case(rng)
-    A = rng.normal(size=(c["m"], c["n_H"], c["n_W"], c["c_in"]))
-    W = rng.normal(size=(c["kh"], c["kw"], c["c_in"], c["c_out"]))
-    b = rng.normal(size=c["c_out"])
-    stride, pad = c["stride"], c["pad"]
+    A, W, b, stride, pad = random_conv_inputs(rng)
     Z, cache = scratch.conv_forward_cached(A, W, b, stride, pad)
     dZ = rng.normal(size=Z.shape)
 
@@ -48,13 +52,9 @@ def test_pool_backward_matches_gradient_tape(seed, mode):
 
 @pytest.mark.parametrize("seed", range(20))
 def test_conv_forward_fast_matches_the_loop_version(seed):
-    rng = np.random.default_rng(seed)
-    c = random_conv_case(rng)
-    A = rng.normal(size=(c["m"], c["n_H"], c["n_W"], c["c_in"]))
-    W = rng.normal(size=(c["kh"], c["kw"], c["c_in"], c["c_out"]))
-    b = rng.normal(size=c["c_out"])
-    fast = scratch.conv_forward_fast(A, W, b, c["stride"], c["pad"])
-    np.testing.assert_allclose(fast, scratch.conv_forward(A, W, b, c["stride"], c["pad"]), atol=1e-10)
+    A, W, b, stride, pad = random_conv_inputs(np.random.default_rng(seed))
+    fast = scratch.conv_forward_fast(A, W, b, stride, pad)
+    np.testing.assert_allclose(fast, scratch.conv_forward(A, W, b, stride, pad), atol=1e-10)
 
 
 def test_numerical_gradient_is_second_order_accurate_and_leaves_x_alone():

@@ -33,6 +33,13 @@ def tape_gradients(forward, inputs, upstream):
     return [g.numpy() for g in tape.gradient(loss, variables)]
 
 
+def _conv_inputs(rng):
+    """(A_prev, W, b, stride, pad) for each case of notebook 01's convolution checks."""
+    for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in _conv_cases(rng):
+        yield (rng.normal(size=(m, n_H, n_W, c_in)), rng.normal(size=(kh, kw, c_in, c_out)),
+               rng.normal(size=c_out), stride, pad)
+
+
 # ------------------------------------------------------------------ numerical_gradient
 @exercise(NOTEBOOK)
 def check_numerical_gradient(numerical_gradient):
@@ -104,10 +111,7 @@ def _conv_backward_hint(name, got, expected, dZ, pad):
 @exercise(NOTEBOOK)
 def check_conv_backward(conv_backward):
     rng = np.random.default_rng(32)
-    for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in _conv_cases(rng):
-        A = rng.normal(size=(m, n_H, n_W, c_in))
-        W = rng.normal(size=(kh, kw, c_in, c_out))
-        b = rng.normal(size=c_out)
+    for A, W, b, stride, pad in _conv_inputs(rng):
         dZ = rng.normal(size=_tf_conv(A, W, b, stride, pad).shape)
         cache = (A, W, b, stride, pad)
         text = signature("conv_backward", (dZ,), {"cache": f"(A_prev {A.shape}, W {W.shape}, b, "
@@ -251,10 +255,7 @@ SPEED_LIMIT_S = 0.3
 @exercise(NOTEBOOK)
 def check_conv_forward_fast(conv_forward_fast):
     rng = np.random.default_rng(35)
-    for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in _conv_cases(rng):
-        A = rng.normal(size=(m, n_H, n_W, c_in))
-        W = rng.normal(size=(kh, kw, c_in, c_out))
-        b = rng.normal(size=c_out)
+    for A, W, b, stride, pad in _conv_inputs(rng):
         text = signature("conv_forward_fast", (A, W, b), {"stride": stride, "pad": pad})
         Z = as_array(call(conv_forward_fast, A, W, b, stride, pad), text)
         expected = _tf_conv(A, W, b, stride, pad)
@@ -263,6 +264,7 @@ def check_conv_forward_fast(conv_forward_fast):
                  _conv_shape_hint(Z.shape, A, W, stride, pad))
         if not same_values(Z, expected):
             # sliding_window_view puts the window axes last: (n_C_prev, kh, kw) against W's (kh, kw, n_C_prev).
+            kh, kw, c_in, c_out = W.shape
             W_misread = W.reshape(c_in, kh, kw, c_out).transpose(1, 2, 0, 3)
             if same_values(Z, _tf_conv(A, W_misread, b, stride, pad)):
                 hint = ("Windows and kernels are flattened in different orders: sliding_window_view gives "
