@@ -345,3 +345,35 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
     fig.suptitle(f"{len(wrong)} misclassified images (of {int(np.sum(y_true != y_pred))} wrong in all)")
     fig.tight_layout()
     return fig
+
+
+# Notebooks 02 and 03, pooling and activations, backpropagation from scratch: line plots.
+def plot_curves(curves: dict, xlabel: str, ylabel: str, title: str | None = None, ax=None,
+                logx: bool = False, logy: bool = False, marker: str | None = None):
+    """Named curves on one set of axes: activation functions, loss curves, measurements.
+
+    Args:
+        curves: ``{label: (x, y)}``, each ``x`` and ``y`` a 1-D sequence of the same length.
+        xlabel, ylabel: axis labels (with units where there are any).
+        title: a title for the axes.
+        ax: the matplotlib Axes to draw on; a new 5 x 3.5 inch figure if omitted.
+        logx, logy: logarithmic axes.
+        marker: a matplotlib marker for the points, e.g. ``"o"``.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.5))
+    for label, (x, y) in curves.items():
+        if len(x) != len(y):
+            raise ValueError(f"curve {label!r}: x has {len(x)} points but y has {len(y)}.")
+        ax.plot(x, y, label=label, marker=marker)
+    ax.set_xscale("log" if logx else "linear")
+    ax.set_yscale("log" if logy else "linear")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if len(curves) > 1:
+        ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    ax.figure.tight_layout()
+    return ax.figure

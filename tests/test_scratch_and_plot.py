@@ -86,3 +86,13 @@ def test_show_images_centre_zero_makes_limits_symmetric():
     fig = plot.show_images([np.array([[-1.0, 3.0], [0.0, 1.0]])])
     assert fig.axes[0].images[0].get_clim() == (-1.0, 3.0)  # default: the data's own range
     plt.close(fig)
+
+
+def test_plot_curves_draws_one_labelled_line_per_curve():
+    fig, (left, right) = plt.subplots(1, 2)
+    plot.plot_curves({"a": ([1, 2, 3], [1, 4, 9]), "b": ([1, 2], [2, 3])}, "x", "y", title="t", ax=right, logy=True)
+    assert [line.get_label() for line in right.lines] == ["a", "b"] and not left.lines
+    assert right.get_yscale() == "log" and right.get_xlabel() == "x" and right.get_title() == "t"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="'c'"):
+        plot.plot_curves({"c": ([1, 2], [1])}, "x", "y")

@@ -1,13 +1,10 @@
-"""NumPy reference layers, written in the notebooks and kept here for later notebooks.
-
-Shapes follow the course conventions: activations ``(batch, height, width, channels)``,
-kernels ``(kh, kw, c_in, c_out)``, biases ``(c_out,)``, ``stride`` and ``pad`` as ints.
-Each function is the solution of a notebook exercise, verbatim; a test keeps the two in step.
-"""
+"""The convolution layer in NumPy: padding, the loop version (notebook 01) and the
+vectorised version (notebook 03), with the sizes and parameter counts that go with them."""
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 # From notebook 01, convolution basics.
@@ -98,3 +95,30 @@ def conv_param_count(kh, kw, c_in, c_out, bias=True):
         An int: one weight per kernel position, input channel and filter, plus one bias per filter.
     """
     return kh * kw * c_in * c_out + (c_out if bias else 0)
+
+
+# From notebook 03, backpropagation from scratch.
+def conv_forward_fast(A_prev, W, b, stride, pad):
+    """Vectorised forward pass of a convolution layer: same arguments and result as ``conv_forward``.
+
+    Args:
+        A_prev: input, shape (m, n_H_prev, n_W_prev, n_C_prev).
+        W: kernels, shape (kh, kw, n_C_prev, n_C).
+        b: biases, shape (n_C,).
+        stride: step between two windows, in pixels, along height and width.
+        pad: zeros added on each side of height and width.
+
+    Returns:
+        Z: output, shape (m, n_H, n_W, n_C), with n_H and n_W as in ``conv_forward``.
+    """
+    kh, kw, n_C_prev, n_C = W.shape
+    A_pad = zero_pad(A_prev, pad)
+    # Every kh x kw window, as a view (nothing is copied yet), keeping those the stride lands on:
+    # shape (m, n_H, n_W, n_C_prev, kh, kw).
+    windows = sliding_window_view(A_pad, (kh, kw), axis=(1, 2))[:, ::stride, ::stride]
+    m, n_H, n_W = windows.shape[:3]
+    # "im2col": one row per window, its values in the order of W's first three axes (kh, kw, n_C_prev).
+    columns = windows.transpose(0, 1, 2, 4, 5, 3).reshape(m * n_H * n_W, kh * kw * n_C_prev)
+    # One matrix product applies every filter to every window.
+    Z = columns @ W.reshape(kh * kw * n_C_prev, n_C) + b
+    return Z.reshape(m, n_H, n_W, n_C)
