@@ -123,7 +123,6 @@ def build_resnet(block, blocks_per_stage, input_shape, num_classes, width=64, sm
     return keras.Model(inputs, x, name=name)
 
 
-# The networks of the paper, as keras.applications builds them.
 def resnet18(input_shape=(224, 224, 3), num_classes=1000, include_top=True, width=64, small_input=False):
     """ResNet-18: basic blocks [2, 2, 2, 2]; 11.7 million parameters at width 64."""
     return build_resnet(residual_block, [2, 2, 2, 2], input_shape, num_classes, width, small_input,
@@ -142,15 +141,32 @@ def resnet50(input_shape=(224, 224, 3), num_classes=1000, include_top=True, widt
                         include_top, name="resnet50")
 
 
-def cifar_resnet(depth, input_shape=(32, 32, 3), num_classes=10, include_top=True, width=16):
+def plain_block(x, filters, stride=1, name="block"):
+    """The residual block without its shortcut: Conv 3x3 (stride) -> BN -> ReLU -> Conv 3x3 -> BN -> ReLU.
+
+    Used to build the "plain" twin of a ResNet for the degradation experiment of notebook 08.
+    Shape: (batch, h, w, c_in) -> (batch, ceil(h / stride), ceil(w / stride), filters).
+    """
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", name=f"{name}_conv1")(x)
+    y = layers.BatchNormalization(name=f"{name}_bn1")(y)
+    y = layers.Activation("relu", name=f"{name}_relu1")(y)
+    y = layers.Conv2D(filters, 3, padding="same", name=f"{name}_conv2")(y)
+    y = layers.BatchNormalization(name=f"{name}_bn2")(y)
+    return layers.Activation("relu", name=f"{name}_out")(y)
+
+
+def cifar_resnet(depth, input_shape=(32, 32, 3), num_classes=10, include_top=True, width=16,
+                 block=residual_block):
     """The CIFAR-10 ResNets of He et al.: depth 6n + 2 (20, 32, 44, 56, 110...).
 
-    A 3x3 stem, three stages of n basic blocks with width, 2 * width and 4 * width filters, then
+    A 3x3 stem, three stages of n blocks with width, 2 * width and 4 * width filters, then
     pooling and the classifier. Shortcuts that change shape are projections (the paper's
-    option B). Always uses the small-image stem.
+    option B). Always uses the small-image stem. ``block=plain_block`` builds the plain twin
+    (same layers, no shortcuts) of the degradation experiment.
     """
     if depth < 8 or (depth - 2) % 6:
         raise ValueError(f"depth must be 6n + 2 with n >= 1 (8, 14, 20, 32, 44, 56, 110...), got {depth}.")
     n = (depth - 2) // 6
-    return build_resnet(residual_block, [n, n, n], input_shape, num_classes, width, small_input=True,
-                        include_top=include_top, name=f"resnet{depth}")
+    kind = "resnet" if block is residual_block else "plain"
+    return build_resnet(block, [n, n, n], input_shape, num_classes, width, small_input=True,
+                        include_top=include_top, name=f"{kind}{depth}")
