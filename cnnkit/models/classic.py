@@ -124,22 +124,24 @@ def vgg(depth, input_shape=(224, 224, 3), num_classes=1000, include_top=True, wi
 
 
 # ------------------------------------------------------------------ Network in Network (2013)
-def nin_block(x, filters, kernel_size, strides=1, name="nin"):
-    """A NiN block: a convolution followed by two 1x1 convolutions, all with ReLU.
+def nin_block(x, filters, kernel_size, strides=1, name="nin", last_activation="relu"):
+    """A NiN block: a convolution followed by two 1x1 convolutions, with ReLU.
 
-    The 1x1 convolutions act as a small dense network applied at every pixel.
+    The 1x1 convolutions act as a small dense network applied at every pixel. The last block of
+    the network gives class scores, which must be free to go negative: ``last_activation=None``.
     Shape: (batch, h, w, c_in) -> (batch, ceil(h / strides), ceil(w / strides), filters).
     """
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding="same", activation="relu", name=f"{name}_conv")(x)
     x = layers.Conv2D(filters, 1, activation="relu", name=f"{name}_mlp1")(x)
-    return layers.Conv2D(filters, 1, activation="relu", name=f"{name}_mlp2")(x)
+    return layers.Conv2D(filters, 1, activation=last_activation, name=f"{name}_mlp2")(x)
 
 
 def nin(input_shape=(224, 224, 3), num_classes=1000, include_top=True, width=1.0, small_input=False):
     """Network in Network (Lin, Chen and Yan, 2013), ImageNet version: no dense layers at all.
 
     Three NiN blocks (96, 256, 384 filters) with 3x3/2 max pooling, dropout, then a last NiN
-    block with one channel per class whose global average is the class score.
+    block with one channel per class whose global average is the class score (no ReLU on the
+    scores: a ReLU there can leave every score at 0 and training stuck).
     """
     inputs = keras.Input(shape=input_shape, name="image")
     if small_input:
@@ -153,7 +155,7 @@ def nin(input_shape=(224, 224, 3), num_classes=1000, include_top=True, width=1.0
     x = layers.MaxPooling2D(3, strides=2, name="pool3")(x)
     if include_top:
         x = layers.Dropout(0.5, name="dropout")(x)
-        x = nin_block(x, num_classes, 3, name="nin4")
+        x = nin_block(x, num_classes, 3, name="nin4", last_activation=None)
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         x = layers.Softmax(name="predictions")(x)
     return keras.Model(inputs, x, name="nin")
