@@ -1,0 +1,325 @@
+"""Checks for notebook 08, ResNet.
+
+Blocks are checked by behaviour and structure: output shapes, parameter counts against closed
+forms, which convolution carries the stride, whether a projection is there when it must be and
+absent when it must not, and the output against the block recomputed from its own layers in the
+order conv -> BN -> ReLU -> ... -> add -> ReLU. ``build_resnet`` is run with the checker's own
+blocks, and its ResNet-50 is counted against ``keras.applications.ResNet50``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from cnnkit.grading.assertions import call, fail, same_values
+from cnnkit.grading.core import exercise
+
+NOTEBOOK = "08_resnet"
+LIBRARY_COPY = "cnnkit.models.resnet"
+
+PROJECTION_HINT = ("When the stride is not 1 or the number of channels changes, the input cannot be added as it "
+                   "is: the shortcut must be a 1x1 convolution with the block's stride, followed by batch "
+                   "normalisation (a projection).")
+
+
+# ------------------------------------------------------------------ closed forms
+def _conv(k, c_in, c_out, bias):
+    return k * k * c_in * c_out + (c_out if bias else 0)
+
+
+def _bn(channels):
+    return 4 * channels  # gamma, beta, moving mean, moving variance
+
+
+def _basic_params(c_in, filters, stride, bias=True):
+    total = _conv(3, c_in, filters, bias) + _conv(3, filters, filters, bias) + 2 * _bn(filters)
+    if stride != 1 or c_in != filters:
+        total += _conv(1, c_in, filters, bias) + _bn(filters)
+    return total
+
+
+def _bottleneck_params(c_in, filters, stride, bias=True):
+    out = 4 * filters
+    total = (_conv(1, c_in, filters, bias) + _conv(3, filters, filters, bias) + _conv(1, filters, out, bias)
+             + 2 * _bn(filters) + _bn(out))
+    if stride != 1 or c_in != out:
+        total += _conv(1, c_in, out, bias) + _bn(out)
+    return total
+
+
+# ------------------------------------------------------------------ helpers
+def _block_model(block, func_name, input_shape, filters, stride, projection):
+    import keras
+
+    inputs = keras.Input(shape=input_shape)
+    text = f"{func_name}(x of shape {(None, *input_shape)}, filters={filters}, stride={stride})"
+    out = call(block, inputs, filters, stride, _hint=PROJECTION_HINT if projection else None)
+    if out is None:
+        fail(text, "returned None.", "Did you forget the `return` statement?")
+    try:
+        model = keras.Model(inputs, out)
+    except Exception as error:  # noqa: BLE001 - not a tensor computed from the input
+        fail(text, f"did not return a tensor computed from x ({type(error).__name__}).",
+             "Return the output of the last layer, called on the block's input.")
+    return model, text
+
+
+def _layers_of(model, kind):
+    import keras
+
+    return [layer for layer in model.layers if isinstance(layer, getattr(keras.layers, kind))]
+
+
+def _randomise_batch_norms(model, rng):
+    """Give every BN layer random statistics so that it is not the identity."""
+    for layer in _layers_of(model, "BatchNormalization"):
+        c = layer.gamma.shape[0]
+        layer.set_weights([rng.uniform(0.5, 1.5, c), rng.normal(0, 0.3, c), rng.normal(0, 0.3, c),
+                           rng.uniform(0.5, 1.5, c)])
+
+
+def _check_shape(model, text, input_shape, channels, stride):
+    h, w, _ = input_shape
+    expected = (None, math.ceil(h / stride), math.ceil(w / stride), channels)
+    got = tuple(model.output.shape)
+    if got == expected:
+        return
+    if got[1:3] == (h, w) and stride != 1:
+        hint = "The size did not shrink: apply the stride (to the strided convolution and to the projection)."
+    elif got[3] != channels:
+        hint = f"The block must output {channels} channels."
+    else:
+        hint = "Use padding='same' on the 3x3 convolution so that only the stride changes the size."
+    fail(text, f"output has shape {got}, expected {expected}.", hint)
+
+
+def _check_counts(model, text, main_convs, main_bns, projection):
+    convs, bns = len(_layers_of(model, "Conv2D")), len(_layers_of(model, "BatchNormalization"))
+    expected_convs = main_convs + (1 if projection else 0)
+    if projection and convs == main_convs:
+        fail(text, f"found {convs} convolutions, expected {expected_convs}.", PROJECTION_HINT)
+    if not projection and convs == main_convs + 1:
+        fail(text, f"found {convs} convolutions, expected {main_convs}.",
+             "Input and output have the same shape here, so the shortcut is the identity: add the input "
+             "itself, without a projection.")
+    if convs != expected_convs:
+        fail(text, f"found {convs} convolutions, expected {expected_convs}.")
+    if projection and bns == main_bns:
+        fail(text, f"found {bns} BatchNormalization layers, expected {main_bns + 1}.",
+             "Batch normalisation is missing on the shortcut projection: follow its 1x1 convolution by "
+             "BatchNormalization, as on the main path, so that both terms of the sum are on the same scale.")
+    if bns != main_bns + (1 if projection else 0):
+        fail(text, f"found {bns} BatchNormalization layers, expected {main_bns + (1 if projection else 0)}.",
+             "Every convolution is followed by batch normalisation.")
+
+
+def _check_params(model, text, expected_with_bias, expected_without_bias, layout):
+    count = model.count_params()
+    if count not in (expected_with_bias, expected_without_bias):
+        fail(text, f"has {count} parameters, expected {expected_with_bias} "
+                   f"({expected_without_bias} with use_bias=False).", f"The block is {layout}.")
+
+
+def _check_output_relu(model, text, rng):
+    x = rng.normal(size=(2, *model.input.shape[1:])).astype("float32")
+    out = np.asarray(model(x, training=False))
+    if out.min() < -1e-6:
+        fail(text, f"the output has negative values (min {out.min():.3g}).",
+             "The ReLU must come after the addition: add the shortcut to the output of the last batch "
+             "normalisation, then apply the ReLU (did you apply it before adding the shortcut?).")
+    return x, out
+
+
+def _check_identity_block(model, text, rng):
+    """Recompute an identity block from its own layers, in the right order, and compare."""
+    import keras
+
+    _randomise_batch_norms(model, rng)
+    x, out = _check_output_relu(model, text, rng)
+    relu = keras.ops.relu
+    branch = x
+    convs, bns = _layers_of(model, "Conv2D"), _layers_of(model, "BatchNormalization")
+    for index, (conv, bn) in enumerate(zip(convs, bns)):
+        branch = bn(conv(branch), training=False)
+        if conv.activation is not keras.activations.linear:
+            fail(text, f"the convolution {conv.name} has activation {conv.activation.__name__}.",
+                 "Apply the ReLU after the batch normalisation, not inside the convolution.")
+        if index < len(convs) - 1:
+            branch = relu(branch)
+    branch = np.asarray(branch)
+    if same_values(out, np.asarray(relu(branch + x))):
+        return
+    if same_values(out, np.asarray(relu(branch))):
+        fail(text, "the output does not depend on the shortcut.",
+             "The shortcut is missing: add the block's input to the main path before the last ReLU.")
+    if same_values(out, np.asarray(relu(relu(branch) + x))):
+        fail(text, "the output differs from conv -> BN -> ReLU -> ... -> BN, add, ReLU.",
+             "There is a ReLU before the addition as well as after it: the last batch normalisation goes "
+             "straight into the addition.")
+    fail(text, "the output differs from conv -> BN -> ReLU -> ... -> BN, add, ReLU.",
+         "Check the order: each convolution is followed by BN, every BN but the last by a ReLU; add the "
+         "input; then one ReLU.")
+
+
+def _misplaced_stride(model, kernel_shape):
+    """None when the convolution with ``kernel_shape`` has stride 2, else the strided convolutions."""
+    strided = [layer for layer in _layers_of(model, "Conv2D") if tuple(layer.strides) != (1, 1)]
+    wanted = [layer for layer in _layers_of(model, "Conv2D") if tuple(layer.kernel.shape) == kernel_shape]
+    if wanted and tuple(wanted[0].strides) == (2, 2):
+        return
+    return strided
+
+
+# ------------------------------------------------------------------ exercises
+@exercise(NOTEBOOK)
+def check_residual_block(residual_block):
+    rng = np.random.default_rng(8)
+    layout = ("Conv 3x3 (stride) -> BN -> ReLU -> Conv 3x3 -> BN, plus a shortcut (1x1 Conv with the stride "
+              "-> BN when the shape changes)")
+    for input_shape, filters, stride in [((8, 8, 16), 16, 1), ((8, 8, 16), 32, 2), ((8, 8, 16), 32, 1),
+                                         ((7, 7, 8), 8, 2)]:
+        c_in = input_shape[-1]
+        projection = stride != 1 or c_in != filters
+        model, text = _block_model(residual_block, "residual_block", input_shape, filters, stride, projection)
+        _check_shape(model, text, input_shape, filters, stride)
+        _check_counts(model, text, 2, 2, projection)
+        if stride != 1:
+            strided = _misplaced_stride(model, (3, 3, c_in, filters))
+            if strided is not None:
+                fail(text, "the first 3x3 convolution does not have stride 2.",
+                     "The stride belongs on the first 3x3 convolution (and the projection); the second "
+                     "3x3 convolution has stride 1.")
+        _check_params(model, text, _basic_params(c_in, filters, stride), _basic_params(c_in, filters, stride, False),
+                      layout)
+        if projection:
+            _check_output_relu(model, text, rng)
+        else:
+            _check_identity_block(model, text, rng)
+
+
+@exercise(NOTEBOOK)
+def check_bottleneck_block(bottleneck_block):
+    rng = np.random.default_rng(9)
+    layout = ("Conv 1x1 (filters) -> BN -> ReLU -> Conv 3x3 (filters, stride) -> BN -> ReLU -> Conv 1x1 "
+              "(4 * filters) -> BN, plus a shortcut (1x1 Conv to 4 * filters with the stride -> BN when the "
+              "shape changes)")
+    for input_shape, filters, stride in [((8, 8, 64), 16, 1), ((8, 8, 16), 16, 1), ((8, 8, 64), 32, 2)]:
+        c_in = input_shape[-1]
+        projection = stride != 1 or c_in != 4 * filters
+        model, text = _block_model(bottleneck_block, "bottleneck_block", input_shape, filters, stride, projection)
+        if tuple(model.output.shape)[3:] == (filters,):
+            fail(text, f"output has {filters} channels, expected {4 * filters}.",
+                 "The last 1x1 convolution expands the channels to 4 * filters.")
+        _check_shape(model, text, input_shape, 4 * filters, stride)
+        _check_counts(model, text, 3, 3, projection)
+        if stride != 1:
+            strided = _misplaced_stride(model, (3, 3, filters, filters))
+            if strided is not None:
+                first = [layer for layer in strided if tuple(layer.kernel.shape) == (1, 1, c_in, filters)]
+                last = [layer for layer in strided if tuple(layer.kernel.shape) == (1, 1, filters, 4 * filters)]
+                where = ("the first 1x1 convolution, which then skips 3 pixels out of 4 before looking at them"
+                         if first else "the last 1x1 convolution" if last else "another convolution")
+                fail(text, "the 3x3 convolution does not have stride 2.",
+                     f"The stride is on {where}: put it on the 3x3 convolution (and the projection).")
+        _check_params(model, text, _bottleneck_params(c_in, filters, stride),
+                      _bottleneck_params(c_in, filters, stride, False), layout)
+        if projection:
+            _check_output_relu(model, text, rng)
+        else:
+            _check_identity_block(model, text, rng)
+
+
+def _reference_basic(x, filters, stride=1, name=None):
+    """The checker's own basic block (post-activation, projection when the shape changes)."""
+    from keras import layers
+
+    shortcut = x
+    if stride != 1 or x.shape[-1] != filters:
+        shortcut = layers.BatchNormalization()(layers.Conv2D(filters, 1, strides=stride)(x))
+    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 3, strides=stride, padding="same")(x)))
+    y = layers.BatchNormalization()(layers.Conv2D(filters, 3, padding="same")(y))
+    return layers.ReLU()(layers.Add()([y, shortcut]))
+
+
+def _reference_bottleneck(x, filters, stride=1, name=None):
+    """The checker's own bottleneck block."""
+    from keras import layers
+
+    shortcut = x
+    if stride != 1 or x.shape[-1] != 4 * filters:
+        shortcut = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1, strides=stride)(x))
+    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 1)(x)))
+    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 3, strides=stride, padding="same")(y)))
+    y = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1)(y))
+    return layers.ReLU()(layers.Add()([y, shortcut]))
+
+
+@functools.lru_cache(maxsize=None)
+def _keras_resnet50_params(size):
+    import keras
+
+    return keras.applications.ResNet50(weights=None, input_shape=(size, size, 3)).count_params()
+
+
+def _built(build_resnet, args, kwargs):
+    parts = ["block", str(list(args[1]))] + [repr(a) for a in args[2:]] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    text = f"build_resnet({', '.join(parts)})"
+    model = call(build_resnet, *args, **kwargs)
+    if model is None:
+        fail(text, "returned None.", "Did you forget the `return` statement?")
+    if not hasattr(model, "count_params") or not hasattr(model, "output"):
+        fail(text, f"returned {type(model).__name__}, expected a keras.Model.")
+    return model, text
+
+
+@exercise(NOTEBOOK)
+def check_build_resnet(build_resnet):
+    # The feature map of an ImageNet-style ResNet: 64 -> stem /4 -> 16, then 16, 8, 4, 2.
+    model, text = _built(build_resnet, (_reference_bottleneck, [1, 1, 1, 1], (64, 64, 3), 10),
+                         {"width": 8, "include_top": False})
+    got = tuple(model.output.shape)
+    if got != (None, 2, 2, 4 * 64):
+        size = got[1] if len(got) == 4 else None
+        hints = {
+            4: "Either the stem's max pooling (3x3, stride 2) is missing, or a stage does not start with stride 2.",
+            1: "Stage 1 keeps the size (stride 1, the stem has already shrunk the image); only stages 2, 3 and 4 "
+               "start with stride 2.",
+            16: "The first block of every stage after the first has stride 2.",
+        }
+        hint = hints.get(size, "Stem /4, then stages with width, 2 * width... filters, stride 2 from stage 2 on.")
+        if len(got) == 4 and got[3] != 256:
+            hint = ("Stage s (from 0) uses width * 2**s filters; pass them to the block, which outputs 4x as many "
+                    "when it is a bottleneck.")
+        fail(text, f"without the top, the output has shape {got}, expected (None, 2, 2, 256).", hint)
+
+    # A small ResNet for 28x28 grey images: 3x3 stem, three stages, pooling and softmax.
+    args = (_reference_basic, [1, 1, 1], (28, 28, 1), 10)
+    model, text = _built(build_resnet, args, {"width": 8, "small_input": True})
+    if tuple(model.output.shape) != (None, 10):
+        fail(text, f"output has shape {tuple(model.output.shape)}, expected (None, 10).",
+             "With the top: global average pooling, then Dense(num_classes, softmax).")
+    expected = (_conv(3, 1, 8, True) + _bn(8) + _basic_params(8, 8, 1) + _basic_params(8, 16, 2)
+                + _basic_params(16, 32, 2) + 32 * 10 + 10)
+    count = model.count_params()
+    if count != expected:
+        features = call(build_resnet, *args, width=8, small_input=True, include_top=False).output.shape
+        hint = ("With small_input the stem is one 3x3 convolution (stride 1) with `width` filters, BN and ReLU, "
+                "without max pooling." if tuple(features) == (None, 7, 7, 32) else
+                "Stem, then stage s (from 0) with width * 2**s filters, stride 2 in its first block from stage 2 on.")
+        fail(text, f"has {count} parameters, expected {expected}.", hint)
+    probabilities = np.asarray(model(np.random.default_rng(0).normal(size=(2, 28, 28, 1)), training=False))
+    if not np.allclose(probabilities.sum(axis=1), 1, atol=1e-4) or probabilities.min() < 0:
+        fail(text, "the outputs are not probabilities (rows do not sum to 1).",
+             "The last layer is Dense(num_classes, activation='softmax').")
+
+    # ResNet-50 against Keras' own.
+    model, text = _built(build_resnet, (_reference_bottleneck, [3, 4, 6, 3], (64, 64, 3), 1000), {})
+    expected = _keras_resnet50_params(64)
+    if model.count_params() not in (expected, expected - 64):
+        fail(text, f"has {model.count_params()} parameters, keras.applications.ResNet50 has {expected}.",
+             "ImageNet stem: Conv 7x7 with stride 2 and `width` filters, BN, ReLU, MaxPool 3x3 with stride 2; "
+             "stages of width, 2 * width, 4 * width, 8 * width filters; pooling and the classifier.")
+

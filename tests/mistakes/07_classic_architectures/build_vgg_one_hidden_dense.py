@@ -1,0 +1,20 @@
+"""Has a single hidden dense layer."""
+import keras
+from keras import layers
+
+EXERCISE = "build_vgg"
+EXPECTED_HINT = "not one"
+
+
+def build_vgg(config, input_shape, num_classes, include_top=True, dense_units=4096, name="vgg"):
+    inputs = keras.Input(shape=input_shape)
+    x = inputs
+    for num_convs, filters in config:
+        for _ in range(num_convs):
+            x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = layers.MaxPooling2D(2)(x)
+    if include_top:
+        x = layers.Flatten()(x)
+        x = layers.Dense(dense_units, activation="relu")(x)
+        x = layers.Dense(num_classes, activation="softmax")(x)
+    return keras.Model(inputs, x)

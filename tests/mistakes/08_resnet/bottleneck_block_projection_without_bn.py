@@ -1,0 +1,16 @@
+"""The projection shortcut has no batch normalisation."""
+import keras
+from keras import layers
+
+EXERCISE = "bottleneck_block"
+EXPECTED_HINT = "batch normalisation is missing on the shortcut projection"
+
+
+def bottleneck_block(x, filters, stride=1, name="block"):
+    shortcut = x
+    if stride != 1 or x.shape[-1] != 4 * filters:
+        shortcut = layers.Conv2D(4 * filters, 1, strides=stride)(x)
+    y = layers.Activation("relu")(layers.BatchNormalization()(layers.Conv2D(filters, 1)(x)))
+    y = layers.Activation("relu")(layers.BatchNormalization()(layers.Conv2D(filters, 3, strides=stride, padding="same")(y)))
+    y = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1)(y))
+    return layers.Activation("relu")(layers.Add()([y, shortcut]))
