@@ -1,0 +1,137 @@
+"""Find what to grade: which learner submitted which notebook, in which file.
+
+A path given to the grading command is one of three things:
+
+* a notebook file: one learner (named after the file), one notebook;
+* one learner's folder, like ``notebooks/`` or a clone of a learner's repository: a folder
+  that holds, directly or in a ``notebooks/`` sub-folder, a file named exactly like a course
+  notebook (``01_convolution_basics.ipynb``). Its notebooks are searched for in all its
+  sub-folders except hidden ones and ``solutions/``;
+* otherwise a folder of submissions: each sub-folder is one learner's folder and each
+  notebook file directly in it one learner's notebook (``alice.ipynb``).
+
+A file's notebook is recognised by its name (``01_convolution_basics.ipynb``, or anything
+containing ``01_convolution_basics`` or the number ``01``), else by the exercise markers in
+it. Notebooks that some learner of a folder submitted and another did not are graded as
+missing for the latter, so every row of a gradebook has the same columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from cnnkit.grading.core import EXERCISES, graded_notebooks
+
+MARKER_IN_FILE = re.compile(r"#\s*EXERCISE:\s*([A-Za-z_]\w*)")
+SKIPPED_FOLDERS = {"solutions", "__pycache__", "node_modules"}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One learner's file for one notebook. ``path`` is None when the notebook is missing, and
+    ``notebook`` is None when the file could not be matched to a notebook; ``note`` says why."""
+
+    learner: str
+    notebook: str | None
+    path: Path | None
+    note: str = ""
+
+
+def identify(path: Path, notebooks: list[str]) -> str | None:
+    """Which of ``notebooks`` the file at ``path`` is, by its name, else by its exercise markers."""
+    stem = path.stem
+    for name in notebooks:
+        if name in stem:
+            return name
+    numbers = set(re.findall(r"(?<!\d)(\d{2})(?!\d)", stem))
+    by_number = [name for name in notebooks if name[:2] in numbers]
+    if len(by_number) == 1:
+        return by_number[0]
+    try:
+        text = path.read_bytes()[:50 * 2**20].decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    votes = Counter(EXERCISES[name].notebook for name in MARKER_IN_FILE.findall(text)
+                    if name in EXERCISES and EXERCISES[name].notebook in notebooks)
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _visible(path: Path, top: Path) -> bool:
+    parts = path.relative_to(top).parts[:-1]
+    return not any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts)
+
+
+def notebook_files(folder: Path) -> list[Path]:
+    """Notebook files anywhere in ``folder``, except in hidden folders and ``solutions/``."""
+    return sorted(path for path in folder.rglob("*.ipynb") if path.is_file() and _visible(path, folder))
+
+
+def is_learner_folder(folder: Path, notebooks: list[str]) -> bool:
+    """True when ``folder`` (or its ``notebooks/``) holds a file named exactly like a course notebook."""
+    return any((place / f"{name}.ipynb").is_file() for place in (folder, folder / "notebooks") for name in notebooks)
+
+
+def learner_name(folder: Path) -> str:
+    """A folder's learner: its name, or its parent's when it is called ``notebooks``."""
+    folder = folder.resolve()
+    return folder.parent.name if folder.name == "notebooks" and folder.parent.name else folder.name
+
+
+def _learner_submissions(learner: str, files: list[Path], notebooks: list[str]) -> list[Submission]:
+    """One submission per notebook found among ``files``; the shallowest file wins a tie."""
+    found: dict[str, list[Path]] = {}
+    unknown = []
+    for path in files:
+        name = identify(path, notebooks)
+        if name is None:
+            unknown.append(Submission(learner, None, path, f"cannot tell which notebook {path.name} is: name it "
+                                                              "like NN_name.ipynb or pass --notebook"))
+        else:
+            found.setdefault(name, []).append(path)
+    chosen = []
+    for name in notebooks:
+        if name in found:
+            paths = sorted(found[name], key=lambda p: (len(p.parts), p.name != f"{name}.ipynb", str(p)))
+            note = (f"{len(paths)} files for this notebook; graded {paths[0].name}, not "
+                    + ", ".join(p.name for p in paths[1:])) if len(paths) > 1 else ""
+            chosen.append(Submission(learner, name, paths[0], note))
+    return chosen + unknown
+
+
+def find_submissions(paths: list[Path], only: list[str] | None = None, learner: str | None = None,
+                     submissions_folder: bool | None = None) -> list[Submission]:
+    """Every submission under ``paths``, with missing notebooks as submissions without a path.
+
+    ``only`` restricts grading to these notebooks (and makes them expected from every learner);
+    ``learner`` names the learner of a file or learner folder; ``submissions_folder`` forces
+    (True) or forbids (False) reading a folder as a folder of submissions.
+    """
+    notebooks = only or graded_notebooks()
+    result: list[Submission] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_file():
+            named = only[0] if only and len(only) == 1 else None
+            found = ([Submission(learner or path.stem, named, path)] if named
+                     else _learner_submissions(learner or path.stem, [path], notebooks))
+            result += found
+            continue
+        if not path.is_dir():
+            raise FileNotFoundError(f"There is no file or folder at {path}.")
+        if submissions_folder is False or (submissions_folder is None and is_learner_folder(path, notebooks)):
+            folder_learners = [(learner or learner_name(path), notebook_files(path))]
+        else:
+            entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+            folder_learners = [(entry.stem if entry.is_file() else entry.name,
+                                [entry] if entry.is_file() else notebook_files(entry))
+                               for entry in entries if entry.is_dir() or entry.suffix == ".ipynb"]
+        graded = [_learner_submissions(name, files, notebooks) for name, files in folder_learners]
+        expected = only or [nb for nb in notebooks if any(s.notebook == nb for subs in graded for s in subs)]
+        for (name, _), subs in zip(folder_learners, graded):
+            have = {s.notebook for s in subs}
+            result += subs + [Submission(name, nb, None, f"not submitted: no {nb}.ipynb found")
+                              for nb in expected if nb not in have]
+    return result
