@@ -198,7 +198,7 @@ def _run_worker(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: di
                    "--result-fd", str(write_fd), "--timeout", str(limits.exercise_seconds),
                    "--load-timeout", str(limits.load_seconds), "--memory", str(limits.memory_bytes),
                    "--threads", str(limits.threads)]
-        with open(temp / "stderr.log", "wb") as log:
+        with tempfile.TemporaryFile() as log:  # nameless, so that the learner's code cannot delete it
             try:
                 process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                            stderr=log, pass_fds=(write_fd,), start_new_session=True,
@@ -213,7 +213,8 @@ def _run_worker(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: di
                 os.close(read_fd)
                 with _RUNNING_LOCK:
                     _RUNNING.discard(process.pid)
-        errors = (temp / "stderr.log").read_bytes()[-2000:].decode("utf-8", errors="replace")
+            log.seek(max(0, log.seek(0, os.SEEK_END) - 2000))
+            errors = log.read().decode("utf-8", errors="replace")
     return run, errors
 
 
