@@ -49,8 +49,16 @@ class Expected:
     words: str | None = None
 
 
-def _answer_replaced(source: str, code: str) -> str:
-    return strip_solutions(source).replace(STUB, code)
+def replace_answer(source: str, code: str) -> str:
+    """An exercise cell's source with each answer block replaced by ``code`` (lines indented like the block)."""
+    lines = []
+    for line in strip_solutions(source).split("\n"):
+        if line.strip() == STUB:
+            indent = line[:len(line) - len(line.lstrip())]
+            lines += [indent + code_line for code_line in code.split("\n")]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _with_changes(solution: nbformat.NotebookNode, changes: dict[str, str]) -> nbformat.NotebookNode:
@@ -64,7 +72,7 @@ def _with_changes(solution: nbformat.NotebookNode, changes: dict[str, str]) -> n
         elif kind == "renamed":
             cell.source = re.sub(rf"\bdef {name}\(", f"def {name}_renamed(", cell.source)
         elif kind:
-            cell.source = _answer_replaced(cell.source, HOSTILE[kind][0])
+            cell.source = replace_answer(cell.source, HOSTILE[kind][0])
     return notebook
 
 

@@ -183,8 +183,8 @@ def main(argv: list[str] | None = None) -> None:
 
     limit_resources(args.memory)
     signal.signal(signal.SIGALRM, _on_alarm)
-    preload(args.threads)
     send(event="ready")
+    preloaded = False
     for task in tasks:
         notebook = task["notebook"]
         send(event="loading", notebook=notebook)
@@ -192,6 +192,9 @@ def main(argv: list[str] | None = None) -> None:
         if problem is not None:
             send(event="load_failed", notebook=notebook, message=clip(problem.replace(folder, "")))
             continue
+        if not preloaded:  # not before: a notebook that cannot be loaded needs no TensorFlow
+            preload(args.threads)
+            preloaded = True
         for name in task["exercises"]:
             send(event="start", notebook=notebook, exercise=name)
             start = time.perf_counter()
