@@ -38,7 +38,7 @@ HOSTILE = {
                        "No module named 'a_module_nobody_installed'"),
     "renamed": (None, "no function named"),
 }
-LEARNER_KINDS = ["good", "partial", "hostile", "stub", "partial", "hostile", "good", "corrupt", "hostile", "missing"]
+LEARNER_KINDS = ["good", "partial", "hostile", "stub", "corrupt", "missing", "hostile", "partial", "good", "hostile"]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnnkit.grading.core import EXERCISES, graded_notebooks
+from cnnkit.grading.core import exercises_of, graded_notebooks
 
 MARKER_IN_FILE = re.compile(r"#\s*EXERCISE:\s*([A-Za-z_]\w*)")
 SKIPPED_FOLDERS = {"solutions", "__pycache__", "node_modules"}
@@ -54,8 +54,8 @@ def identify(path: Path, notebooks: list[str]) -> str | None:
         text = path.read_bytes()[:50 * 2**20].decode("utf-8", errors="replace")
     except OSError:
         return None
-    votes = Counter(EXERCISES[name].notebook for name in MARKER_IN_FILE.findall(text)
-                    if name in EXERCISES and EXERCISES[name].notebook in notebooks)
+    owner = {exercise: name for name in notebooks for exercise in exercises_of(name)}
+    votes = Counter(owner[exercise] for exercise in MARKER_IN_FILE.findall(text) if exercise in owner)
     return votes.most_common(1)[0][0] if votes else None
 
 
