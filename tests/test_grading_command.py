@@ -91,6 +91,16 @@ def test_learner_folder_ignores_solutions_and_hidden_folders(tmp_path):
     assert from_notebooks.learner == "assignment-alice"
 
 
+def test_scratch_notebooks_in_a_learner_folder_are_skipped_but_a_lone_unknown_file_is_reported(tmp_path):
+    (tmp_path / f"{NB}.ipynb").write_bytes(SOLUTION.read_bytes())
+    (tmp_path / "scratch.ipynb").write_text("{}")
+    assert [(s.notebook, s.path.name) for s in find_submissions([tmp_path])] == [(NB, f"{NB}.ipynb")]
+    [lone] = find_submissions([tmp_path / "scratch.ipynb"])
+    assert lone.notebook is None and "cannot tell which notebook scratch.ipynb is" in lone.note
+    [told] = find_submissions([tmp_path / "scratch.ipynb"], only=[NB])
+    assert told.notebook == NB
+
+
 def test_submissions_folder_one_entry_per_learner_and_missing_notebooks(tmp_path):
     (tmp_path / "alice").mkdir()
     (tmp_path / "alice" / f"{NB}.ipynb").write_bytes(SOLUTION.read_bytes())

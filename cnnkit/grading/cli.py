@@ -105,16 +105,16 @@ def grade(submissions: list[Submission], limits: Limits, jobs: int, graders: dic
                 future.cancel()
             kill_all()
             raise
-    order = {nb: i for i, nb in enumerate(graded_notebooks())}
-    ordered = sorted(submissions, key=lambda s: (order.get(s.notebook, len(order)), str(s.path)))
-    learners = list(dict.fromkeys(s.learner for s in submissions))
-    ordered.sort(key=lambda s: learners.index(s.learner))
+    learners = {name: i for i, name in enumerate(dict.fromkeys(s.learner for s in submissions))}
+    notebooks = {name: i for i, name in enumerate(graded_notebooks())}
+    ordered = sorted(submissions, key=lambda s: (learners[s.learner], notebooks.get(s.notebook, len(notebooks)),
+                                                 str(s.path)))
     return Gradebook([_notebook_grade(sub, grades) for sub in ordered], digest(graders), time.perf_counter() - start)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m cnnkit.grading", description=__doc__.split("\n\n")[1],
+        prog="python -m cnnkit.grading", description=__doc__.split("\n\n")[1].replace("``", ""),
         epilog="Exit status: 0 every exercise passed, 1 some did not, 2 could not grade.")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                         help="a notebook, a learner's folder (e.g. notebooks/) or a folder of submissions")

@@ -34,6 +34,7 @@ KILL_GRACE = 3.0
 _BOOTSTRAP = "import sys; sys.path.insert(0, sys.argv.pop(1)); from cnnkit.grading.worker import main; main()"
 _RUNNING: set[int] = set()  # process groups of running grading processes
 _RUNNING_LOCK = threading.Lock()
+_STOPPING = threading.Event()  # set by kill_all: start no more grading processes
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,14 @@ def _environment(limits: Limits) -> dict[str, str]:
     return env
 
 
+def _exited(process: subprocess.Popen) -> bool:
+    """Whether the process has ended. Where the system allows it (Linux), without reaping it, so
+    that its process group id stays reserved until the group is killed."""
+    if hasattr(os, "waitid"):
+        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    return process.poll() is not None
+
+
 def _kill_group(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -105,7 +114,8 @@ def _kill_group(pid: int) -> None:
 
 
 def kill_all() -> None:
-    """Kill every grading process still running (e.g. when the command is interrupted)."""
+    """Kill every grading process still running, and start no more (the command was interrupted)."""
+    _STOPPING.set()
     with _RUNNING_LOCK:
         for pid in list(_RUNNING):
             _kill_group(pid)
@@ -157,8 +167,7 @@ def _watch(process: subprocess.Popen, read_fd: int, limits: Limits) -> _Run:
                 continue
             if isinstance(event, dict):
                 deadline = _handle(run, event, limits, time.monotonic())
-        exited = os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-        if exited and not readable:
+        if _exited(process) and not readable:
             break  # everything it wrote has been read
         if time.monotonic() > deadline:
             overran = True
@@ -229,7 +238,7 @@ def grade_tasks(tasks: list[Task], limits: Limits, graders: dict[str, str]) -> d
         for exercise in pending.pop(notebook, []):
             grades[(notebook, exercise)] = (False, message, 0.0)
 
-    while pending:
+    while pending and not _STOPPING.is_set():
         run, errors = _run_worker([(by_name[nb], exs) for nb, exs in pending.items()], limits, graders)
         grades.update(run.results)
         for notebook, message in run.load_failures.items():

@@ -12,8 +12,9 @@ A path given to the grading command is one of three things:
 
 A file's notebook is recognised by its name (``01_convolution_basics.ipynb``, or anything
 containing ``01_convolution_basics`` or the number ``01``), else by the exercise markers in
-it. Notebooks that some learner of a folder submitted and another did not are graded as
-missing for the latter, so every row of a gradebook has the same columns.
+it. A single file that matches no notebook is reported; in a learner's folder it is skipped
+(a scratch notebook). Notebooks that some learner of a folder submitted and another did not
+are graded as missing for the latter, so every row of a gradebook has the same columns.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cnnkit.grading.core import exercises_of, graded_notebooks
+from cnnkit.notebooks import SOLUTIONS
 
 MARKER_IN_FILE = re.compile(r"#\s*EXERCISE:\s*([A-Za-z_]\w*)")
 SKIPPED_FOLDERS = {"solutions", "__pycache__", "node_modules"}
@@ -80,25 +82,45 @@ def learner_name(folder: Path) -> str:
     return folder.parent.name if folder.name == "notebooks" and folder.parent.name else folder.name
 
 
-def _learner_submissions(learner: str, files: list[Path], notebooks: list[str]) -> list[Submission]:
-    """One submission per notebook found among ``files``; the shallowest file wins a tie."""
+def course_notebooks() -> list[str]:
+    """Every notebook of the course: those with graded exercises and those in ``solutions/``."""
+    return sorted(set(graded_notebooks()) | {path.stem for path in SOLUTIONS.glob("*.ipynb")})
+
+
+def _learner_submissions(learner: str, files: list[Path], wanted: list[str], single: bool) -> list[Submission]:
+    """One submission per wanted notebook found among ``files`` (the shallowest file wins a tie).
+    A file that matches no notebook is reported when it is the learner's ``single`` file, and
+    skipped in a folder (a learner's scratch notebook); files of notebooks not wanted are skipped."""
     found: dict[str, list[Path]] = {}
     unknown = []
     for path in files:
-        name = identify(path, notebooks)
-        if name is None:
+        name = identify(path, course_notebooks())
+        if name is None and single:
             unknown.append(Submission(learner, None, path, f"cannot tell which notebook {path.name} is: name it "
                                                               "like NN_name.ipynb or pass --notebook"))
-        else:
+        elif name in wanted:
             found.setdefault(name, []).append(path)
     chosen = []
-    for name in notebooks:
+    for name in wanted:
         if name in found:
             paths = sorted(found[name], key=lambda p: (len(p.parts), p.name != f"{name}.ipynb", str(p)))
             note = (f"{len(paths)} files for this notebook; graded {paths[0].name}, not "
                     + ", ".join(p.name for p in paths[1:])) if len(paths) > 1 else ""
             chosen.append(Submission(learner, name, paths[0], note))
     return chosen + unknown
+
+
+def _learners_in(path: Path, learner: str | None, submissions_folder: bool | None) -> list[tuple[str, list[Path], bool]]:
+    """(learner, their notebook files, whether it is a single file) for a path given to the command."""
+    if path.is_file():
+        return [(learner or path.stem, [path], True)]
+    if not path.is_dir():
+        raise FileNotFoundError(f"There is no file or folder at {path}.")
+    if submissions_folder is False or (submissions_folder is None and is_learner_folder(path, course_notebooks())):
+        return [(learner or learner_name(path), notebook_files(path), False)]
+    entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+    return [(entry.stem, [entry], True) if entry.is_file() else (entry.name, notebook_files(entry), False)
+            for entry in entries if entry.is_dir() or entry.suffix == ".ipynb"]
 
 
 def find_submissions(paths: list[Path], only: list[str] | None = None, learner: str | None = None,
@@ -109,28 +131,16 @@ def find_submissions(paths: list[Path], only: list[str] | None = None, learner: 
     ``learner`` names the learner of a file or learner folder; ``submissions_folder`` forces
     (True) or forbids (False) reading a folder as a folder of submissions.
     """
-    notebooks = only or graded_notebooks()
+    wanted = only or graded_notebooks()
     result: list[Submission] = []
-    for path in paths:
-        path = Path(path)
-        if path.is_file():
-            named = only[0] if only and len(only) == 1 else None
-            found = ([Submission(learner or path.stem, named, path)] if named
-                     else _learner_submissions(learner or path.stem, [path], notebooks))
-            result += found
+    for path in map(Path, paths):
+        learners = _learners_in(path, learner, submissions_folder)
+        if only and len(only) == 1 and path.is_file():  # the command was told which notebook this file is
+            result.append(Submission(learners[0][0], only[0], path))
             continue
-        if not path.is_dir():
-            raise FileNotFoundError(f"There is no file or folder at {path}.")
-        if submissions_folder is False or (submissions_folder is None and is_learner_folder(path, notebooks)):
-            folder_learners = [(learner or learner_name(path), notebook_files(path))]
-        else:
-            entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
-            folder_learners = [(entry.stem if entry.is_file() else entry.name,
-                                [entry] if entry.is_file() else notebook_files(entry))
-                               for entry in entries if entry.is_dir() or entry.suffix == ".ipynb"]
-        graded = [_learner_submissions(name, files, notebooks) for name, files in folder_learners]
-        expected = only or [nb for nb in notebooks if any(s.notebook == nb for subs in graded for s in subs)]
-        for (name, _), subs in zip(folder_learners, graded):
+        found = [_learner_submissions(name, files, wanted, single) for name, files, single in learners]
+        expected = only or [nb for nb in wanted if any(s.notebook == nb for subs in found for s in subs)]
+        for (name, _, _), subs in zip(learners, found):
             have = {s.notebook for s in subs}
             result += subs + [Submission(name, nb, None, f"not submitted: no {nb}.ipynb found")
                               for nb in expected if nb not in have]

@@ -69,7 +69,10 @@ def limit_resources(memory_bytes: int) -> None:
     fill), the size of any file written, and core dumps; make an oversized write an error
     (``OSError: File too large``) rather than a fatal signal."""
     if memory_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+        try:
+            resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+        except (ValueError, OSError):  # macOS does not let a process lower it: no memory limit there
+            pass
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
