@@ -192,7 +192,7 @@ def test_generated_submissions_get_a_correct_gradebook(tmp_path):
     folder = tmp_path / "submissions"
     expected = make_submissions(folder, learners=6, seed=3)
     before = snapshot(folder)
-    finished = run_command(folder, "--jobs", 2, "--timeout", 10, "--csv", tmp_path / "g.csv",
+    finished = run_command(folder, "--jobs", 2, "--timeout", 15, "--csv", tmp_path / "g.csv",
                            "--json", tmp_path / "g.json", "--junit", tmp_path / "g.xml")
     assert finished.returncode == 1, finished.stdout + finished.stderr
     assert gradebook_errors(tmp_path / "g.csv", tmp_path / "g.json", expected) == []

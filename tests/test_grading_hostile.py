@@ -25,7 +25,7 @@ from cnnkit.notebooks import SOLUTIONS, exercise_name
 
 NOTEBOOK = "01_convolution_basics"
 EXERCISES = ["zero_pad", "conv_single_step", "conv_output_size", "conv_param_count", "conv_forward"]
-LIMITS = Limits(exercise_seconds=10, load_seconds=120, memory_bytes=int(1.5 * 2**30))
+LIMITS = Limits(exercise_seconds=15, load_seconds=120, memory_bytes=int(1.5 * 2**30))
 RIGHT = {  # correct one-line answers, so that a hostile line can come first and the answer still pass
     "zero_pad": "return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)))",
     "conv_single_step": "return float(np.sum(a_slice * W) + b)",
@@ -37,11 +37,14 @@ SPAWN = ("import subprocess\nfor _ in range(3):\n    process = subprocess.Popen(
          "    open(PIDS, 'a').write(f'{process.pid}\\n')\n" + RIGHT["conv_param_count"])
 FORK_ONCE = ("import os\nif not os.environ.get('FORKED'):\n    os.environ['FORKED'] = '1'\n    os.fork()\n"
              + RIGHT["zero_pad"])
-TAMPER = ("import cnnkit.grading.checks.convolution as checks, cnnkit.grading.core as core\n"
-          "for module in (checks, core):\n    open(module.__file__, 'w').write('raise SystemExit')\n"
+# The next two act once (conv_forward calls their functions thousands of times).
+TAMPER = ("import os, cnnkit.grading.checks.convolution as checks, cnnkit.grading.core as core\n"
+          "if not os.environ.get('TAMPERED'):\n    os.environ['TAMPERED'] = '1'\n"
+          "    for module in (checks, core):\n        open(module.__file__, 'w').write('raise SystemExit')\n"
           + RIGHT["conv_single_step"])
-DELETE = ("import glob, os\nfor name in glob.glob('*') + glob.glob('../*') + glob.glob('../lib/cnnkit/*/*.py'):\n"
-          "    if os.path.isfile(name):\n        os.remove(name)\n" + RIGHT["zero_pad"])
+DELETE = ("import glob, os\nif not os.environ.get('DELETED'):\n    os.environ['DELETED'] = '1'\n"
+          "    for name in glob.glob('*') + glob.glob('../*') + glob.glob('../lib/cnnkit/*/*.py'):\n"
+          "        if os.path.isfile(name):\n            os.remove(name)\n" + RIGHT["zero_pad"])
 
 
 def _build(answers=None, cells=None, remove=(), extra=()):
@@ -122,8 +125,8 @@ CASES = [
     ("crashes", "conv_output_size", False, "exited with status 0"),
     ("crashes", "conv_param_count", False, "killed (SIGKILL)"),
     ("crashes", "conv_single_step", True, "all checks passed"),
-    ("loops", "conv_output_size", False, "timed out after 10 s"),
-    ("loops", "conv_param_count", False, "did not stop within 10 s"),
+    ("loops", "conv_output_size", False, "timed out after 15 s"),
+    ("loops", "conv_param_count", False, "did not stop within 15 s"),
     ("loops", "zero_pad", False, "`import a_module_nobody_installed as amni` failed in your notebook"),
     ("loops", "conv_single_step", True, "all checks passed"),
     ("exits", "zero_pad", False, "called sys.exit(3)"),

@@ -123,21 +123,21 @@ def kill_all() -> None:
 
 def _handle(run: _Run, event: dict, limits: Limits, now: float) -> float:
     """Record one reported event; return the new deadline."""
-    kind, notebook, exercise = event.get("event"), event.get("notebook"), event.get("exercise")
+    kind, notebook, exercise = event.get("event"), str(event.get("notebook")), str(event.get("exercise"))
     if kind == "ready":
         run.phase = "between"
     elif kind == "loading":
         run.phase, run.notebook = "loading", notebook
         return now + limits.load_seconds
     elif kind == "load_failed":
-        run.load_failures[str(notebook)] = str(event.get("message", ""))
+        run.load_failures[notebook] = str(event.get("message", ""))
         run.phase = "between"
     elif kind == "start":
         run.phase, run.notebook, run.exercise = "exercise", notebook, exercise
         return now + limits.exercise_seconds + KILL_GRACE
     elif kind == "result":
-        run.results[(str(notebook), str(exercise))] = (bool(event.get("passed")), str(event.get("message", "")),
-                                                      float(event.get("seconds", 0.0)))
+        run.results[(notebook, exercise)] = (bool(event.get("passed")), str(event.get("message", "")),
+                                             float(event.get("seconds", 0.0)))
         run.phase = "between"
     elif kind == "done":
         run.phase = "done"
@@ -165,8 +165,10 @@ def _watch(process: subprocess.Popen, read_fd: int, limits: Limits) -> _Run:
                 event = json.loads(line)
             except ValueError:
                 continue
-            if isinstance(event, dict):
+            try:
                 deadline = _handle(run, event, limits, time.monotonic())
+            except (AttributeError, TypeError, ValueError):  # not a report the worker wrote
+                continue
         if _exited(process) and not readable:
             break  # everything it wrote has been read
         if time.monotonic() > deadline:
@@ -234,30 +236,26 @@ def grade_tasks(tasks: list[Task], limits: Limits, graders: dict[str, str]) -> d
     by_name = {task.notebook: task for task in tasks}
     grades: dict[tuple[str, str], tuple[bool, str, float]] = {}
 
-    def fail_notebook(notebook: str, message: str) -> None:
-        for exercise in pending.pop(notebook, []):
-            grades[(notebook, exercise)] = (False, message, 0.0)
+    def fail(notebook: str, exercises: list[str], message: str, seconds: float = 0.0) -> None:
+        for exercise in exercises:
+            grades[(notebook, exercise)] = (False, message, seconds)
 
     while pending and not _STOPPING.is_set():
         run, errors = _run_worker([(by_name[nb], exs) for nb, exs in pending.items()], limits, graders)
         grades.update(run.results)
         for notebook, message in run.load_failures.items():
-            fail_notebook(notebook, message)
-        for notebook in list(pending):
-            pending[notebook] = [ex for ex in pending[notebook] if (notebook, ex) not in grades]
-            if not pending[notebook]:
-                del pending[notebook]
-        if not run.cause:
-            continue
-        if run.phase == "exercise" and run.exercise in pending.get(run.notebook, []):
-            grades[(run.notebook, run.exercise)] = (False, run.cause, limits.exercise_seconds)
-            pending[run.notebook].remove(run.exercise)
-            if not pending[run.notebook]:
-                del pending[run.notebook]
-        elif run.phase == "loading" and run.notebook in pending:
-            fail_notebook(run.notebook, f"the notebook could not be loaded: {run.cause}")
-        else:  # it died before or between notebooks: not the fault of one exercise
+            fail(notebook, pending.get(notebook, []), message)
+        if run.phase == "exercise" and run.cause:
+            fail(run.notebook, [run.exercise], run.cause, limits.exercise_seconds)
+        elif run.phase == "loading" and run.cause:
+            fail(run.notebook, pending.get(run.notebook, []), f"the notebook could not be loaded: {run.cause}")
+        before = sum(map(len, pending.values()))
+        pending = {nb: left for nb, exs in pending.items() if (left := [ex for ex in exs if (nb, ex) not in grades])}
+        if pending and sum(map(len, pending.values())) == before:
+            # It died before or between notebooks, or ended without grading them: no one exercise's fault.
             detail = errors.strip().splitlines()[-1] if errors.strip() else ""
-            for notebook in list(pending):
-                fail_notebook(notebook, f"grading failed: {run.cause}" + (f" Last error: {detail}" if detail else ""))
+            why = run.cause or "the grading process ended without grading this exercise."
+            for notebook, exercises in pending.items():
+                fail(notebook, exercises, f"grading failed: {why}" + (f" Last error: {detail}" if detail else ""))
+            pending = {}
     return grades

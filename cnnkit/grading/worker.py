@@ -32,9 +32,10 @@ import sys
 import time
 from pathlib import Path
 
-MAX_MESSAGE = 1000          # characters of a message that are kept
+from cnnkit.grading.gradebook import clean
+
 MAX_FILE_BYTES = 64 * 2**20  # the largest file the grading process may write
-PRINT_NOTE_BYTES = 2**20    # output above this is mentioned in the exercise's message
+PRINT_NOTE_CHARS = 2**20    # printing more characters than this is mentioned in the message
 
 _WORKER_PID = os.getpid()
 _RESULT_FD = -1
@@ -53,10 +54,6 @@ def send(**event) -> None:
     data = (json.dumps(event) + "\n").encode("utf-8")
     while data:
         data = data[os.write(_RESULT_FD, data):]
-
-
-def clip(text: str, limit: int = MAX_MESSAGE) -> str:
-    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def megabytes(count: int) -> str:
@@ -100,8 +97,8 @@ def time_limit(seconds: float):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-class CappedOutput(io.TextIOBase):
-    """Stands in for stdout and stderr while an exercise runs: counts what is printed, keeps nothing."""
+class OutputCounter(io.TextIOBase):
+    """Stands in for stdout and stderr while an exercise runs: counts the characters printed, keeps none."""
 
     def __init__(self):
         self.count = 0
@@ -122,8 +119,11 @@ def preload(threads: int) -> None:
     except ImportError:
         return
     if threads > 0:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(threads)
+        except RuntimeError:  # the notebook's imports already started TensorFlow's runtime
+            pass
 
 
 # ------------------------------------------------------------------ grading
@@ -131,7 +131,7 @@ def grade_exercise(name: str, func, seconds: float, memory_bytes: int) -> tuple[
     """Run the checks of one exercise under a time limit; any way it can go wrong becomes a message."""
     from cnnkit.grading.core import run_checks
 
-    output = CappedOutput()
+    output = OutputCounter()
     try:
         with time_limit(seconds), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             result = run_checks(name, func)
@@ -148,7 +148,7 @@ def grade_exercise(name: str, func, seconds: float, memory_bytes: int) -> tuple[
         os._exit(0)
     if "MemoryError" in message and memory_bytes > 0:
         message += f" (the grader allows {megabytes(memory_bytes)} of memory)"
-    if output.count > PRINT_NOTE_BYTES:
+    if output.count > PRINT_NOTE_CHARS:
         message += f" (it printed {megabytes(output.count)}, which the grader discards)"
     return passed, message
 
@@ -157,7 +157,7 @@ def load(path: Path, seconds: float):
     """The exercise functions of the notebook at ``path``, or the reason they cannot be loaded."""
     from cnnkit.grading.loader import NotebookError, load_exercises
 
-    output = CappedOutput()
+    output = OutputCounter()
     try:
         with time_limit(seconds), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             return load_exercises(path), None
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
         send(event="loading", notebook=notebook)
         functions, problem = load(Path(task["path"]), args.load_timeout)
         if problem is not None:
-            send(event="load_failed", notebook=notebook, message=clip(problem.replace(folder, "")))
+            send(event="load_failed", notebook=notebook, message=clean(problem.replace(folder, "")))
             continue
         if not preloaded:  # not before: a notebook that cannot be loaded needs no TensorFlow
             preload(args.threads)
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
             start = time.perf_counter()
             passed, message = grade_exercise(name, functions.get(name), args.timeout, args.memory)
             send(event="result", notebook=notebook, exercise=name, passed=passed,
-                 message=clip(message.replace(folder, "")), seconds=round(time.perf_counter() - start, 3))
+                 message=clean(message.replace(folder, "")), seconds=round(time.perf_counter() - start, 3))
     send(event="done")
     sys.stdout.flush()
     os._exit(0)  # without waiting for threads a learner's code may have left running
