@@ -29,7 +29,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--jobs", type=int, default=2, help="grading processes at once (default 2)")
-    parser.add_argument("--timeout", type=float, default=10, help="seconds per exercise (default 10)")
+    parser.add_argument("--timeout", type=float, default=15, help="seconds per exercise (default 15)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cnnkit-submissions-") as temp:
