@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
+from cnnkit.grading import graded_notebooks
 from cnnkit.grading.cli import grade
 from cnnkit.grading.manifest import hash_package
 from cnnkit.grading.samples import replace_answer, snapshot
@@ -24,6 +25,7 @@ from cnnkit.grading.submissions import find_submissions
 from cnnkit.notebooks import SOLUTIONS, exercise_name
 
 NOTEBOOK = "01_convolution_basics"
+OTHER_NOTEBOOKS = [nb for nb in graded_notebooks() if nb != NOTEBOOK and (SOLUTIONS / f"{nb}.ipynb").is_file()]
 EXERCISES = ["zero_pad", "conv_single_step", "conv_output_size", "conv_param_count", "conv_forward"]
 LIMITS = Limits(exercise_seconds=15, load_seconds=120, memory_bytes=int(1.5 * 2**30))
 RIGHT = {  # correct one-line answers, so that a hostile line can come first and the answer still pass
@@ -99,6 +101,8 @@ def graded(tmp_path_factory):
     for learner, text in _learners(pids).items():
         (folder / learner).mkdir(parents=True)
         (folder / learner / f"{NOTEBOOK}.ipynb").write_text(text, encoding="utf-8")
+    for other in OTHER_NOTEBOOKS:  # graded after notebook 01, whose zero_pad deletes every file it can
+        (folder / "output_and_files" / f"{other}.ipynb").write_bytes((SOLUTIONS / f"{other}.ipynb").read_bytes())
     (folder / "crashes" / "numpy.py").write_text("raise SystemExit('a module beside the notebook must not shadow numpy')")
     for learner, content in {"truncated_json": '{"cells": [{"cell_type": "code", "source": "def',
                              "binary": "\x00\x01\x02 not a notebook \xff", "empty": "",
@@ -163,6 +167,13 @@ CASES = [
 def test_hostile_submission_costs_only_what_it_breaks(graded, learner, exercise, passes, words):
     got = result(graded, learner, exercise)
     assert got.passed is passes and words in got.message, f"{learner}:{exercise}: {got.passed} {got.message}"
+
+
+@pytest.mark.skipif(not OTHER_NOTEBOOKS, reason="needs a second graded notebook")
+def test_deleting_files_costs_no_notebook_graded_later(graded):
+    later = [g for g in graded["book"].grades if g.learner == "output_and_files" and g.notebook in OTHER_NOTEBOOKS]
+    assert len(later) == len(OTHER_NOTEBOOKS) and all(g.passed for g in later), [
+        ex.message for g in later for ex in g.exercises if not ex.passed]
 
 
 def test_messages_are_short(graded):

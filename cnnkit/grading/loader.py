@@ -76,20 +76,22 @@ def _import(node: ast.Import | ast.ImportFrom, namespace: dict, path: str) -> No
                 namespace[bound] = FailedImport(ast.unparse(single), error)
 
 
-def read_notebook(path: str | Path) -> nbformat.NotebookNode:
-    """Read a notebook, or raise :class:`NotebookError` saying why it cannot be read."""
+def read_notebook(path: str | Path, text: bytes | None = None) -> nbformat.NotebookNode:
+    """Read the notebook at ``path`` (from ``text``, its contents, when given), or raise
+    :class:`NotebookError` saying why it cannot be read."""
     path = Path(path)
-    if not path.is_file():
+    if text is None and not path.is_file():
         raise NotebookError(f"There is no notebook at {path}.")
     try:
-        return nbformat.read(path, as_version=4)
+        return nbformat.reads((path.read_bytes() if text is None else text).decode("utf-8"), as_version=4)
     except Exception as error:  # nbformat raises several types for corrupt JSON
         raise NotebookError(f"{path} is not a valid notebook: {error}") from error
 
 
-def load_exercises(path: str | Path) -> dict[str, Callable]:
-    """Map each exercise name of the notebook at ``path`` to the function its cell defines."""
-    notebook = read_notebook(path)
+def load_exercises(path: str | Path, text: bytes | None = None) -> dict[str, Callable]:
+    """Map each exercise name of the notebook at ``path`` (read from ``text`` when given) to the
+    function its cell defines."""
+    notebook = read_notebook(path, text)
     module = types.ModuleType(f"exercises_of_{Path(path).stem}")
     imports, definitions, broken = [], [], {}
     for cell in notebook.cells:

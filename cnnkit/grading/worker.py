@@ -153,14 +153,15 @@ def grade_exercise(name: str, func, seconds: float, memory_bytes: int) -> tuple[
     return passed, message
 
 
-def load(path: Path, seconds: float):
-    """The exercise functions of the notebook at ``path``, or the reason they cannot be loaded."""
+def load(path: Path, text: bytes, seconds: float):
+    """The exercise functions of the notebook at ``path`` whose contents are ``text``, or the
+    reason they cannot be loaded."""
     from cnnkit.grading.loader import NotebookError, load_exercises
 
     output = OutputCounter()
     try:
         with time_limit(seconds), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-            return load_exercises(path), None
+            return load_exercises(path, text), None
     except GradingTimeout:
         return None, (f"loading the notebook took more than {seconds:g} s: does an import, a decorator, "
                       "a class body or a default argument run forever?")
@@ -182,6 +183,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     _RESULT_FD = args.result_fd
     tasks = json.loads(args.tasks.read_text(encoding="utf-8"))
+    # Read every notebook before any learner's code runs: code that deletes files must not
+    # take the notebooks graded after it along.
+    texts = {task["notebook"]: Path(task["path"]).read_bytes() for task in tasks}
     folder = str(Path.cwd()) + os.sep  # messages name the submission, not its temporary copy
 
     limit_resources(args.memory)
@@ -191,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     for task in tasks:
         notebook = task["notebook"]
         send(event="loading", notebook=notebook)
-        functions, problem = load(Path(task["path"]), args.load_timeout)
+        functions, problem = load(Path(task["path"]), texts[notebook], args.load_timeout)
         if problem is not None:
             send(event="load_failed", notebook=notebook, message=clean(problem.replace(folder, "")))
             continue
