@@ -2,6 +2,9 @@
 
 In a notebook, ``check(zero_pad)`` prints one line, ✓ or ✗ with a hint. Under pytest,
 ``tests/graders`` runs the same checks on the learner's notebooks, the solutions or the stubs.
+For instructors, ``python -m cnnkit.grading PATH`` (:mod:`cnnkit.grading.cli`) grades
+notebooks, a learner's folder or a folder of submissions in isolated processes and writes
+gradebooks.
 """
 
 from cnnkit.grading.core import (

@@ -33,7 +33,10 @@ EXERCISES: dict[str, Exercise] = {}
 
 def exercise(notebook: str, name: str | None = None, points: int = 1):
     """Register the decorated checker for exercise ``name`` (default: the checker's name
-    without its ``check_`` prefix) of ``notebook`` (e.g. ``"01_convolution_basics"``)."""
+    without its ``check_`` prefix) of ``notebook`` (e.g. ``"01_convolution_basics"``), worth
+    ``points`` in gradebooks."""
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
+        raise ValueError(f"points must be a positive number, got {points!r}.")
 
     def register(checker: Callable[[Callable], None]) -> Callable[[Callable], None]:
         exercise_name = name or checker.__name__.removeprefix("check_")

@@ -3,7 +3,8 @@
 From every code cell the loader keeps the top-level imports; from each exercise cell
 (first line ``# EXERCISE: name``) it also keeps the function and class definitions.
 Training loops, plots and prints are never run, so grading a notebook takes seconds.
-A cell that does not parse costs only its own exercise.
+A cell that does not parse costs only its own exercise, and an import that fails costs only
+the exercises that use the name it should have defined.
 """
 
 from __future__ import annotations
@@ -41,20 +42,56 @@ def _broken(name: str, error: Exception) -> Callable:
     return stand_in
 
 
-def read_notebook(path: str | Path) -> nbformat.NotebookNode:
-    """Read a notebook, or raise :class:`NotebookError` saying why it cannot be read."""
+class FailedImport:
+    """Stands for a name whose import failed in the notebook: using it fails with the import's error."""
+
+    def __init__(self, statement: str, error: BaseException):
+        self._problem = f"`{statement}` failed in your notebook ({type(error).__name__}: {error})"
+
+    def _fail(self):
+        from cnnkit.grading.core import ExerciseFailure
+
+        raise ExerciseFailure(f"{self._problem}, so the code that uses it cannot run.")
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("__"):  # let repr(), hasattr() and friends work
+            raise AttributeError(attribute)
+        self._fail()
+
+    def __call__(self, *args, **kwargs):
+        self._fail()
+
+
+def _import(node: ast.Import | ast.ImportFrom, namespace: dict, path: str) -> None:
+    """Run an import statement one name at a time; a name that fails to import gets a
+    :class:`FailedImport` unless an earlier import defined it."""
+    for alias in node.names:
+        single = (ast.Import([alias]) if isinstance(node, ast.Import)
+                  else ast.ImportFrom(node.module, [alias], node.level))
+        try:
+            exec(compile(ast.fix_missing_locations(ast.Module([single], [])), path, "exec"), namespace)
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - only hurts the code that uses the name
+            bound = alias.asname or alias.name.split(".")[0]
+            if bound != "*" and bound not in namespace:
+                namespace[bound] = FailedImport(ast.unparse(single), error)
+
+
+def read_notebook(path: str | Path, text: bytes | None = None) -> nbformat.NotebookNode:
+    """Read the notebook at ``path`` (from ``text``, its contents, when given), or raise
+    :class:`NotebookError` saying why it cannot be read."""
     path = Path(path)
-    if not path.is_file():
+    if text is None and not path.is_file():
         raise NotebookError(f"There is no notebook at {path}.")
     try:
-        return nbformat.read(path, as_version=4)
+        return nbformat.reads((path.read_bytes() if text is None else text).decode("utf-8"), as_version=4)
     except Exception as error:  # nbformat raises several types for corrupt JSON
         raise NotebookError(f"{path} is not a valid notebook: {error}") from error
 
 
-def load_exercises(path: str | Path) -> dict[str, Callable]:
-    """Map each exercise name of the notebook at ``path`` to the function its cell defines."""
-    notebook = read_notebook(path)
+def load_exercises(path: str | Path, text: bytes | None = None) -> dict[str, Callable]:
+    """Map each exercise name of the notebook at ``path`` (read from ``text`` when given) to the
+    function its cell defines."""
+    notebook = read_notebook(path, text)
     module = types.ModuleType(f"exercises_of_{Path(path).stem}")
     imports, definitions, broken = [], [], {}
     for cell in notebook.cells:
@@ -73,14 +110,11 @@ def load_exercises(path: str | Path) -> dict[str, Callable]:
             elif name and isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 definitions.append((name, node))
     for node in imports:
-        try:
-            exec(compile(ast.Module([node], []), str(path), "exec"), module.__dict__)
-        except Exception:  # noqa: BLE001 - a failing import only hurts the exercises that use it
-            pass
+        _import(node, module.__dict__, str(path))
     for name, node in definitions:
         try:
             exec(compile(ast.Module([node], []), str(path), "exec"), module.__dict__)
-        except Exception as error:  # noqa: BLE001 - e.g. a default argument that fails
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - e.g. a default argument that fails
             broken[name] = _broken(name, error)
     names = [exercise_name(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
     found = {name: module.__dict__.get(name) for name in names if name}

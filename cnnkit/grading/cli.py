@@ -1,0 +1,206 @@
+"""The grading command: ``python -m cnnkit.grading PATH ...`` (or ``cnnkit-grade PATH ...``).
+
+Grades one notebook file, one learner's folder of notebooks (like ``notebooks/``) or a folder
+of submissions (one sub-folder or notebook file per learner), each learner in grading
+processes of its own, several at once (``--jobs``). Prints a score table and writes the
+gradebooks asked for. Exit status: 0 when every exercise passed, 1 when some did not (or a
+notebook is missing or unrecognised), 2 when the command could not grade (bad arguments,
+graders that differ from the manifest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
+from cnnkit.grading.gradebook import (
+    ExerciseGrade,
+    Gradebook,
+    NotebookGrade,
+    report,
+    write_classroom,
+    write_csv,
+    write_json,
+    write_junit,
+)
+from cnnkit.grading.manifest import GradersChanged, digest, hash_package, read_manifest, verify, write_manifest
+from cnnkit.grading.sandbox import Limits, Task, grade_tasks, kill_all
+from cnnkit.grading.submissions import Submission, find_submissions
+
+EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``"4G"``, ``"1.5GB"``, ``"512M"`` or ``"0"`` (no limit)."""
+    match = _SIZE.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: use e.g. 4G, 1.5GB, 512M or 0 for no limit")
+    number, unit = match.groups()
+    return int(float(number) * {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}[unit.lower()])
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def resolve_notebook(text: str, notebooks: list[str]) -> str:
+    """The graded notebook a user means by ``01``, ``01_convolution_basics`` or ``01_convolution_basics.ipynb``."""
+    text = Path(text).stem
+    matches = [nb for nb in notebooks if nb == text or nb[:2] == text.zfill(2)]
+    if len(matches) != 1:
+        raise argparse.ArgumentTypeError(f"no graded notebook {text!r}; known: {', '.join(notebooks)}")
+    return matches[0]
+
+
+def batches(submissions: list[Submission], jobs: int) -> list[tuple[str, list[Task]]]:
+    """Each learner's notebooks to grade, split so that at least ``jobs`` processes can run."""
+    by_learner: dict[str, list[Task]] = {}
+    for sub in submissions:
+        if sub.path is not None and sub.notebook is not None:
+            by_learner.setdefault(sub.learner, []).append(Task(sub.notebook, sub.path))
+    parts = max(1, math.ceil(jobs / max(1, len(by_learner))))
+    return [(learner, tasks[i::parts]) for learner, tasks in by_learner.items() for i in range(min(parts, len(tasks)))]
+
+
+def _notebook_grade(sub: Submission, grades: dict) -> NotebookGrade:
+    if sub.notebook is None:
+        return NotebookGrade(sub.learner, None, str(sub.path), [], sub.note)
+    exercises = []
+    for name in exercises_of(sub.notebook):
+        passed, message, seconds = grades.get((sub.learner, sub.notebook, name), (False, sub.note, 0.0))
+        points = EXERCISES[name].points
+        exercises.append(ExerciseGrade(name, passed, points if passed else 0, points, message, seconds))
+    return NotebookGrade(sub.learner, sub.notebook, str(sub.path) if sub.path else None, exercises,
+                         sub.note if sub.path else "", sum(ex.seconds for ex in exercises))
+
+
+def grade(submissions: list[Submission], limits: Limits, jobs: int, graders: dict[str, str],
+          progress=None) -> Gradebook:
+    """Grade every submission, ``jobs`` grading processes at a time."""
+    start = time.perf_counter()
+    grades: dict[tuple[str, str, str], tuple[bool, str, float]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(grade_tasks, tasks, limits, graders): (learner, tasks)
+                   for learner, tasks in batches(submissions, jobs)}
+        try:
+            for future in as_completed(futures):
+                learner, tasks = futures[future]
+                for (notebook, exercise), value in future.result().items():
+                    grades[(learner, notebook, exercise)] = value
+                if progress:
+                    done = sum(grades.get((learner, t.notebook, ex), (False,))[0]
+                               for t in tasks for ex in exercises_of(t.notebook))
+                    total = sum(len(exercises_of(t.notebook)) for t in tasks)
+                    progress(f"graded {learner}: {', '.join(t.notebook for t in tasks)}: {done}/{total} passed")
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            kill_all()
+            raise
+    learners = {name: i for i, name in enumerate(dict.fromkeys(s.learner for s in submissions))}
+    notebooks = {name: i for i, name in enumerate(graded_notebooks())}
+    ordered = sorted(submissions, key=lambda s: (learners[s.learner], notebooks.get(s.notebook, len(notebooks)),
+                                                 str(s.path)))
+    return Gradebook([_notebook_grade(sub, grades) for sub in ordered], digest(graders), time.perf_counter() - start)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m cnnkit.grading", description=__doc__.split("\n\n")[1].replace("``", ""),
+        epilog="Exit status: 0 every exercise passed, 1 some did not, 2 could not grade.")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="a notebook, a learner's folder (e.g. notebooks/) or a folder of submissions")
+    what = parser.add_argument_group("what to grade")
+    what.add_argument("--notebook", action="append", metavar="NAME",
+                      help="grade only this notebook (e.g. 01 or 01_convolution_basics); repeatable")
+    what.add_argument("--learner", help="the learner's name for a single file or folder (default: its name)")
+    what.add_argument("--submissions", action="store_true",
+                      help="read each folder as a folder of submissions, one entry per learner")
+    what.add_argument("--list", action="store_true", help="list the graded notebooks, exercises and points")
+    limits = parser.add_argument_group("limits")
+    cores = _cores()
+    limits.add_argument("--jobs", "-j", type=int, default=cores, help=f"grading processes at once (default {cores})")
+    limits.add_argument("--timeout", type=float, default=Limits.exercise_seconds,
+                        help="seconds each exercise may run (default %(default)g)")
+    limits.add_argument("--load-timeout", type=float, default=Limits.load_seconds,
+                        help="seconds to start a grading process or load a notebook (default %(default)g)")
+    limits.add_argument("--memory-limit", type=parse_size, default=Limits.memory_bytes,
+                        help="memory for each grading process, e.g. 4G (default); 0 for no limit")
+    out = parser.add_argument_group("reports")
+    out.add_argument("--json", type=Path, metavar="FILE", help="write a JSON gradebook")
+    out.add_argument("--csv", type=Path, metavar="FILE", help="write a CSV gradebook, one row per learner")
+    out.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML, one test case per exercise")
+    out.add_argument("--classroom", type=Path, metavar="FILE",
+                     help="write the result JSON of GitHub Classroom's autograding reporter")
+    out.add_argument("--details", action="store_true", help="show every exercise of every learner")
+    out.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    graders = parser.add_argument_group("graders")
+    graders.add_argument("--write-manifest", type=Path, metavar="FILE", help="write the graders' hashes to FILE")
+    graders.add_argument("--verify-manifest", type=Path, metavar="FILE",
+                         help="grade only if the graders match FILE, and check them again afterwards")
+    return parser
+
+
+def _list() -> str:
+    lines = []
+    for notebook in graded_notebooks():
+        names = exercises_of(notebook)
+        lines.append(f"{notebook}: {sum(EXERCISES[n].points for n in names):g} points")
+        lines += [f"  {name}: {EXERCISES[name].points:g}" for name in names]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    notebooks = graded_notebooks()
+    try:
+        only = [resolve_notebook(text, notebooks) for text in args.notebook or []]
+    except argparse.ArgumentTypeError as error:
+        parser.error(str(error))
+    if args.jobs < 1 or args.timeout <= 0 or args.load_timeout <= 0:
+        parser.error("--jobs, --timeout and --load-timeout must be positive")
+    hashes = hash_package()
+    if args.list:
+        print(_list() + f"\ngraders digest: {digest(hashes)}")
+    if args.write_manifest:
+        write_manifest(args.write_manifest, hashes)
+        print(f"Wrote the hashes of {len(hashes)} grader files to {args.write_manifest} (digest {digest(hashes)}).")
+    if not args.paths:
+        if args.list or args.write_manifest:
+            return EXIT_PASSED
+        parser.error("give a notebook, a learner's folder or a folder of submissions to grade")
+    try:
+        if args.verify_manifest:
+            hashes = read_manifest(args.verify_manifest)
+            verify(hashes)
+        submissions = find_submissions(args.paths, only or None, args.learner, True if args.submissions else None)
+    except (GradersChanged, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if not submissions:
+        print("error: found no notebook to grade in " + ", ".join(map(str, args.paths)), file=sys.stderr)
+        return EXIT_ERROR
+    limits = Limits(args.timeout, args.load_timeout, args.memory_limit, max(1, _cores() // args.jobs))
+    progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    try:
+        book = grade(submissions, limits, args.jobs, hashes, progress)
+        if args.verify_manifest:
+            verify(hashes)  # a submission must not have rewritten the graders for those graded after it
+    except GradersChanged as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    print(report(book, args.details))
+    for path, write in ((args.json, write_json), (args.csv, write_csv), (args.junit, write_junit),
+                        (args.classroom, write_classroom)):
+        if path:
+            write(book, path)
+    return EXIT_PASSED if book.passed else EXIT_FAILED

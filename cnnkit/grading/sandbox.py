@@ -1,0 +1,261 @@
+"""Grade submissions in grading processes that they cannot harm.
+
+Each batch of submissions (one learner's notebooks) is graded by :mod:`cnnkit.grading.worker`
+in its own process, started in a new session, from a temporary folder that holds copies of
+the notebooks and a private, hash-checked copy of cnnkit; the originals are only ever read.
+The process has a memory limit, a file-size limit and no GPU; each exercise has a wall-time
+limit enforced inside it. This side watches the process's reports, and when the process
+dies or overruns a limit it kills its whole process group (so children the learner's code
+started die too), names the exercise that was running and the cause, and starts a new
+process for the exercises left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cnnkit.config import data_dir
+from cnnkit.grading.core import exercises_of
+from cnnkit.grading.manifest import copy_package
+
+#: Extra seconds an exercise gets, past its limit, to stop by itself before its process is killed.
+KILL_GRACE = 3.0
+_BOOTSTRAP = "import sys; sys.path.insert(0, sys.argv.pop(1)); from cnnkit.grading.worker import main; main()"
+_RUNNING: set[int] = set()  # process groups of running grading processes
+_RUNNING_LOCK = threading.Lock()
+_STOPPING = threading.Event()  # set by kill_all: start no more grading processes
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a grading process may use: seconds per exercise, seconds to start and to load one
+    notebook, bytes of memory (0: no limit) and TensorFlow threads (0: TensorFlow's choice)."""
+
+    exercise_seconds: float = 60.0
+    load_seconds: float = 120.0
+    memory_bytes: int = 4 * 2**30
+    threads: int = 0
+
+
+@dataclass(frozen=True)
+class Task:
+    """One notebook to grade: its name and the learner's file."""
+
+    notebook: str
+    path: Path
+
+
+@dataclass
+class _Run:
+    """What one grading process reported before it ended."""
+
+    results: dict[tuple[str, str], tuple[bool, str, float]] = field(default_factory=dict)
+    load_failures: dict[str, str] = field(default_factory=dict)
+    phase: str = "startup"         # startup, loading, exercise, between, done
+    notebook: str | None = None
+    exercise: str | None = None
+    cause: str = ""                # why the process ended early (empty when it finished)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _exit_cause(status: int) -> str:
+    """Words for how a grading process ended early."""
+    if status >= 0:
+        return (f"the grading process exited with status {status}: does the code call os._exit() "
+                "or end the process in another way?")
+    name = _signal_name(-status)
+    if -status == signal.SIGKILL:
+        return "the grading process was killed (SIGKILL): did it use too much memory, or kill its own process?"
+    if -status == signal.SIGSEGV:
+        return "the grading process crashed (SIGSEGV): very deep recursion, or a library called with bad arguments?"
+    return f"the grading process was stopped by {name}: does the code send signals to its own process?"
+
+
+def _environment(limits: Limits) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3", "CNNKIT_OFFLINE": "1",
+                "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "CNNKIT_DATA_DIR": str(data_dir())})
+    if limits.threads:
+        env.update({"OMP_NUM_THREADS": str(limits.threads), "OPENBLAS_NUM_THREADS": str(limits.threads),
+                    "MKL_NUM_THREADS": str(limits.threads)})
+    return env
+
+
+def _exited(process: subprocess.Popen) -> bool:
+    """Whether the process has ended. Where the system allows it (Linux), without reaping it, so
+    that its process group id stays reserved until the group is killed."""
+    if hasattr(os, "waitid"):
+        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    return process.poll() is not None
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def kill_all() -> None:
+    """Kill every grading process still running, and start no more (the command was interrupted)."""
+    _STOPPING.set()
+    with _RUNNING_LOCK:
+        for pid in list(_RUNNING):
+            _kill_group(pid)
+
+
+def _handle(run: _Run, event: dict, limits: Limits, now: float) -> float:
+    """Record one reported event; return the new deadline."""
+    kind, notebook, exercise = event.get("event"), str(event.get("notebook")), str(event.get("exercise"))
+    if kind == "ready":
+        run.phase = "between"
+    elif kind == "loading":
+        run.phase, run.notebook = "loading", notebook
+        return now + limits.load_seconds
+    elif kind == "load_failed":
+        run.load_failures[notebook] = str(event.get("message", ""))
+        run.phase = "between"
+    elif kind == "start":
+        run.phase, run.notebook, run.exercise = "exercise", notebook, exercise
+        return now + limits.exercise_seconds + KILL_GRACE
+    elif kind == "result":
+        run.results[(notebook, exercise)] = (bool(event.get("passed")), str(event.get("message", "")),
+                                             float(event.get("seconds", 0.0)))
+        run.phase = "between"
+    elif kind == "done":
+        run.phase = "done"
+    return now + limits.exercise_seconds + KILL_GRACE
+
+
+def _watch(process: subprocess.Popen, read_fd: int, limits: Limits) -> _Run:
+    """Follow a grading process until it finishes, dies or overruns; kill its process group."""
+    run, buffer = _Run(), b""
+    deadline = time.monotonic() + limits.load_seconds
+    overran = closed = False
+    while run.phase != "done":
+        readable = not closed and select.select([read_fd], [], [], 0.2)[0]
+        chunk = os.read(read_fd, 1 << 16) if readable else b""
+        if readable and not chunk:
+            closed, readable = True, False
+        elif closed:
+            time.sleep(0.05)
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        if len(buffer) > 1 << 20:  # no report is this long: the learner's code is writing here
+            buffer = b""
+        for line in lines:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            try:
+                deadline = _handle(run, event, limits, time.monotonic())
+            except (AttributeError, TypeError, ValueError):  # not a report the worker wrote
+                continue
+        if _exited(process) and not readable:
+            break  # everything it wrote has been read
+        if time.monotonic() > deadline:
+            overran = True
+            break
+    _kill_group(process.pid)  # before reaping, so that the group id cannot have been reused
+    status = process.wait()
+    if run.phase != "done":
+        run.cause = _overrun_cause(run, limits) if overran else _exit_cause(status)
+    return run
+
+
+def _overrun_cause(run: _Run, limits: Limits) -> str:
+    if run.phase == "exercise":
+        return (f"did not stop within {limits.exercise_seconds:g} s, even when interrupted, and was killed: a loop "
+                "that never ends (maybe inside a try/except that catches the interruption), or a very long computation?")
+    if run.phase == "loading":
+        return f"loading the notebook took more than {limits.load_seconds:g} s and was stopped."
+    return f"the grading process did not respond for {limits.load_seconds:g} s and was stopped."
+
+
+def _run_worker(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dict[str, str]) -> tuple[_Run, str]:
+    """Grade ``tasks`` (notebook, exercises to grade) in one grading process; return its report
+    and the end of its error output (for failures to start)."""
+    with tempfile.TemporaryDirectory(prefix="cnnkit-grade-", ignore_cleanup_errors=True) as temp:
+        temp = Path(temp)
+        library = copy_package(temp / "lib", graders)
+        work = temp / "work"
+        work.mkdir()
+        plan = []
+        for task, exercises in tasks:
+            copy = work / f"{task.notebook}.ipynb"
+            shutil.copyfile(task.path, copy)
+            plan.append({"notebook": task.notebook, "path": str(copy), "exercises": exercises})
+        (temp / "tasks.json").write_text(json.dumps(plan), encoding="utf-8")
+        read_fd, write_fd = os.pipe()
+        command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(library), str(temp / "tasks.json"),
+                   "--result-fd", str(write_fd), "--timeout", str(limits.exercise_seconds),
+                   "--load-timeout", str(limits.load_seconds), "--memory", str(limits.memory_bytes),
+                   "--threads", str(limits.threads)]
+        with tempfile.TemporaryFile() as log:  # nameless, so that the learner's code cannot delete it
+            try:
+                process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                           stderr=log, pass_fds=(write_fd,), start_new_session=True,
+                                           env=_environment(limits))
+            finally:
+                os.close(write_fd)
+            with _RUNNING_LOCK:
+                _RUNNING.add(process.pid)
+            try:
+                run = _watch(process, read_fd, limits)
+            finally:
+                os.close(read_fd)
+                with _RUNNING_LOCK:
+                    _RUNNING.discard(process.pid)
+            log.seek(max(0, log.seek(0, os.SEEK_END) - 2000))
+            errors = log.read().decode("utf-8", errors="replace")
+    return run, errors
+
+
+def grade_tasks(tasks: list[Task], limits: Limits, graders: dict[str, str]) -> dict[tuple[str, str], tuple[bool, str, float]]:
+    """``{(notebook, exercise): (passed, message, seconds)}`` for every exercise of ``tasks``,
+    graded in as few processes as the submissions allow."""
+    pending = {task.notebook: list(exercises_of(task.notebook)) for task in tasks}
+    by_name = {task.notebook: task for task in tasks}
+    grades: dict[tuple[str, str], tuple[bool, str, float]] = {}
+
+    def fail(notebook: str, exercises: list[str], message: str, seconds: float = 0.0) -> None:
+        for exercise in exercises:
+            grades[(notebook, exercise)] = (False, message, seconds)
+
+    while pending and not _STOPPING.is_set():
+        run, errors = _run_worker([(by_name[nb], exs) for nb, exs in pending.items()], limits, graders)
+        grades.update(run.results)
+        for notebook, message in run.load_failures.items():
+            fail(notebook, pending.get(notebook, []), message)
+        if run.phase == "exercise" and run.cause:
+            fail(run.notebook, [run.exercise], run.cause, limits.exercise_seconds)
+        elif run.phase == "loading" and run.cause:
+            fail(run.notebook, pending.get(run.notebook, []), f"the notebook could not be loaded: {run.cause}")
+        before = sum(map(len, pending.values()))
+        pending = {nb: left for nb, exs in pending.items() if (left := [ex for ex in exs if (nb, ex) not in grades])}
+        if pending and sum(map(len, pending.values())) == before:
+            # It died before or between notebooks, or ended without grading them: no one exercise's fault.
+            detail = errors.strip().splitlines()[-1] if errors.strip() else ""
+            why = run.cause or "the grading process ended without grading this exercise."
+            for notebook, exercises in pending.items():
+                fail(notebook, exercises, f"grading failed: {why}" + (f" Last error: {detail}" if detail else ""))
+            pending = {}
+    return grades
