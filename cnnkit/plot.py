@@ -218,6 +218,7 @@ def show_heatmaps(images: Sequence[np.ndarray], heatmaps: Sequence[np.ndarray | 
     fig = show_images(overlays, titles=titles, ncols=ncols, panel_size=panel_size, suptitle=suptitle)
     scale = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(0, 1))
     fig.colorbar(scale, ax=fig.axes, fraction=0.025, label="importance (share of the maximum)")
+    return fig
 
 
 # --------------------------------------------------------------------------- notebook 11: style transfer
@@ -228,18 +229,14 @@ def show_style_history(history: dict, weights: dict, title: str = "style transfe
         history: ``{"total": [...], "content": [...], "style": [...], "tv": [...]}``, one value per step.
         weights: the loss weights used, ``{"content": a, "style": b, "tv": c}``.
     """
-    fig, ax = plt.subplots(figsize=(7, 3.8))
     steps = np.arange(1, len(history["total"]) + 1)
-    ax.plot(steps, history["total"], label="total", color="black", linewidth=2)
+    curves = {"total": (steps, history["total"])}
     for name in ("content", "style", "tv"):
         values = weights[name] * np.asarray(history[name], dtype=float)
         # A loss of exactly 0 (the content loss at the first step) has no place on a log axis.
-        ax.plot(steps, np.where(values > 0, values, np.nan), label=f"{weights[name]:g} x {name}")
-    ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_ylabel("weighted loss (log scale)")
-    ax.set_title(title)
-    ax.legend()
+        curves[f"{weights[name]:g} x {name}"] = (steps, np.where(values > 0, values, np.nan))
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    return plot_curves(curves, "step", "weighted loss (log scale)", title=title, ax=ax, logy=True)
 
 
 # --------------------------------------------------------------------------- notebooks 04 to 06

@@ -126,6 +126,20 @@ def preload(threads: int) -> None:
             pass
 
 
+def import_course_package() -> None:
+    """Import every module of cnnkit now, before any learner's code runs, so that notebooks
+    importing from cnnkit later get the modules from memory even if a submission has deleted
+    or changed files of this process's copy of the package."""
+    import importlib
+    import pkgutil
+
+    import cnnkit
+
+    for info in pkgutil.walk_packages(cnnkit.__path__, prefix="cnnkit."):
+        if not info.name.endswith("__main__"):
+            importlib.import_module(info.name)
+
+
 # ------------------------------------------------------------------ grading
 def grade_exercise(name: str, func, seconds: float, memory_bytes: int) -> tuple[bool, str]:
     """Run the checks of one exercise under a time limit; any way it can go wrong becomes a message."""
@@ -186,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     # Read every notebook before any learner's code runs: code that deletes files must not
     # take the notebooks graded after it along.
     texts = {task["notebook"]: Path(task["path"]).read_bytes() for task in tasks}
+    import_course_package()  # for the same reason
     folder = str(Path.cwd()) + os.sep  # messages name the submission, not its temporary copy
 
     limit_resources(args.memory)
