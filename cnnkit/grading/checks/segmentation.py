@@ -216,6 +216,15 @@ def check_build_unet(build_unet):
 
 
 # --------------------------------------------------------------------------- metrics
+def _score(result, text):
+    """A metric's result as a float, or a failure when it is not a single number."""
+    value = as_array(result, text)
+    if value.size != 1:
+        fail(text, f"returned an array of shape {value.shape}, expected one number.",
+             "Average the per-class scores into a single number.")
+    return float(value.reshape(()))
+
+
 def _one_hot(labels, num_classes):
     return np.eye(num_classes, dtype=np.float32)[labels]
 
@@ -277,11 +286,7 @@ def check_dice_coefficient(dice_coefficient):
              "Use y_pred's probabilities as they are, with keras.ops: no argmax, rounding or NumPy conversion.")
     for what, t, p, smooth in cases:
         text = f"dice_coefficient({what}: y_true {describe(t)}, y_pred {describe(p)}, smooth={smooth})"
-        value = as_array(call(dice_coefficient, t, p, smooth), text)
-        if value.size != 1:
-            fail(text, f"returned an array of shape {value.shape}, expected one number.",
-                 "Average the per-class scores into a single number.")
-        value, expected = float(value.reshape(())), _dice(t, p, smooth)
+        value, expected = _score(call(dice_coefficient, t, p, smooth), text), _dice(t, p, smooth)
         if not np.isclose(value, expected, atol=1e-5):
             fail(text, f"returned {value:.6g}, expected {expected:.6g}.", _dice_hint(value, t, p, smooth))
 
@@ -336,10 +341,7 @@ def check_mean_iou(mean_iou):
     ]
     for what, y_true, y_pred, num_classes in cases:
         text = f"mean_iou({what}: y_true {describe(y_true)}, y_pred {describe(y_pred)}, num_classes={num_classes})"
-        value = as_array(call(mean_iou, y_true, y_pred, num_classes), text)
-        if value.size != 1:
-            fail(text, f"returned an array of shape {value.shape}, expected one number.",
-                 "Average the per-class IoUs into a single number.")
-        value, expected = float(value.reshape(())), _keras_mean_iou(y_true, y_pred, num_classes)
+        value = _score(call(mean_iou, y_true, y_pred, num_classes), text)
+        expected = _keras_mean_iou(y_true, y_pred, num_classes)
         if not np.isclose(value, expected, atol=1e-5):
             fail(text, f"returned {value:.6g}, expected {expected:.6g}.", _iou_hint(value, y_true, y_pred, num_classes))
