@@ -374,3 +374,65 @@ def plot_curves(curves: dict, xlabel: str, ylabel: str, title: str | None = None
     ax.grid(alpha=0.3)
     ax.figure.tight_layout()
     return ax.figure
+
+
+# Notebook 10, segmentation: masks drawn over their images.
+#: One colour per class index; class 0 (background) is left uncoloured in overlays.
+CLASS_COLOURS = np.array([[0.2, 0.2, 0.2], [0.89, 0.10, 0.11], [0.30, 0.69, 0.29], [0.22, 0.49, 0.72],
+                          [1.00, 0.50, 0.00], [0.60, 0.31, 0.64], [1.00, 1.00, 0.20]])
+
+
+def overlay_mask(image: np.ndarray, mask: np.ndarray, alpha: float = 0.75) -> np.ndarray:
+    """Paint each non-background pixel's class colour over a dimmed grey copy of the image,
+    so that the class colours read clearly whatever the colours of the photo.
+
+    Args:
+        image: ``(h, w, 3)`` floats in [0, 1] (uint8 is scaled).
+        mask: ``(h, w)`` integer classes, 0 the background, at most ``len(CLASS_COLOURS) - 1``.
+        alpha: how much of the class colour covers the image, in [0, 1].
+
+    Returns:
+        ``(h, w, 3)`` float image in [0, 1].
+    """
+    image = np.asarray(image, dtype=np.float32)
+    image = image / 255.0 if image.max() > 1.0 else image
+    mask = np.asarray(mask).astype(int)
+    if mask.shape != image.shape[:2] or mask.max() >= len(CLASS_COLOURS):
+        raise ValueError(f"mask must have shape {image.shape[:2]} and classes below {len(CLASS_COLOURS)}, "
+                         f"got shape {mask.shape} with largest class {mask.max()}.")
+    grey = 0.15 + 0.6 * (image[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32))
+    base = np.repeat(grey[..., None], 3, axis=-1)
+    coloured = base * (1 - alpha) + CLASS_COLOURS[mask] * alpha
+    return np.where(mask[..., None] > 0, coloured, base)
+
+
+def show_segmentation(images: np.ndarray, masks: dict[str, np.ndarray], class_names: Sequence[str],
+                      panel_size: float = 1.9, title: str | None = None):
+    """One row per image: the image, then each named mask drawn over it (see
+    :func:`overlay_mask`), with a class legend.
+
+    Args:
+        images: ``(n, h, w, 3)``.
+        masks: column title -> ``(n, h, w)`` integer masks, e.g. ``{"truth": y, "U-Net": pred}``.
+        class_names: the name of each class index (index 0, the background, is not coloured).
+        panel_size: inches per panel.
+        title: a title for the whole figure.
+    """
+    from matplotlib.patches import Patch
+
+    n, ncols = len(images), 1 + len(masks)
+    fig, axes = plt.subplots(n, ncols, figsize=(panel_size * ncols, panel_size * n + 0.7), squeeze=False)
+    for row in range(n):
+        panels = [("input", images[row])] + [(name, overlay_mask(images[row], m[row])) for name, m in masks.items()]
+        for ax, (name, panel) in zip(axes[row], panels):
+            ax.imshow(panel)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if row == 0:
+                ax.set_title(name, fontsize=10)
+    legend = [Patch(color=CLASS_COLOURS[k], label=name) for k, name in enumerate(class_names) if k > 0]
+    fig.legend(handles=legend, loc="lower center", ncol=len(legend), frameon=False, fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig

@@ -1,0 +1,14 @@
+"""A 3x3 transposed convolution with stride 2 and "valid" padding: one pixel too many."""
+from keras import layers
+
+from cnnkit.models.unet import conv_block
+
+EXERCISE = "decoder_block"
+EXPECTED_HINT = "factor of 2"
+
+
+def decoder_block(x, skip, filters, upsampling="transpose", name="decoder"):
+    x = layers.Conv2DTranspose(filters, 3, strides=2, name=f"{name}_up")(x)
+    if skip is not None:
+        x = layers.Concatenate(name=f"{name}_concat")([x, skip])
+    return conv_block(x, filters, name)

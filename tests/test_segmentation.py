@@ -1,0 +1,89 @@
+"""cnnkit.models.unet and cnnkit.segmentation: the U-Net builder, Dice, mean IoU, the combined loss,
+and the overlay figures of notebook 10."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+from sklearn.metrics import jaccard_score
+
+from cnnkit.plot import overlay_mask, show_segmentation
+from cnnkit.segmentation import build_unet, combined_loss, dice_coefficient, mean_iou
+
+
+@pytest.mark.parametrize("upsampling", ["transpose", "bilinear"])
+def test_unet_maps_images_to_per_pixel_probabilities(upsampling):
+    model = build_unet((32, 48, 3), 5, depth=3, base_filters=4, upsampling=upsampling)
+    out = np.asarray(model(np.random.default_rng(0).random((2, 32, 48, 3), dtype=np.float32)))
+    assert out.shape == (2, 32, 48, 5)
+    np.testing.assert_allclose(out.sum(-1), 1.0, atol=1e-5)
+    names = [layer.name for layer in model.layers]
+    assert len(names) == len(set(names)) and "classifier" in names and "bottleneck_conv1" in names
+    kinds = {type(layer).__name__ for layer in model.layers}
+    assert ("Conv2DTranspose" in kinds) == (upsampling == "transpose")
+
+
+def test_skip_connections_concatenate_one_encoder_level_each():
+    with_skips = build_unet((32, 32, 1), 2, depth=2, base_filters=4)
+    without = build_unet((32, 32, 1), 2, depth=2, base_filters=4, skip_connections=False)
+    concat = [layer for layer in with_skips.layers if isinstance(layer, keras.layers.Concatenate)]
+    assert [layer.name for layer in concat] == ["decoder1_concat", "decoder0_concat"]
+    assert not any(isinstance(layer, keras.layers.Concatenate) for layer in without.layers)
+    assert without.count_params() < with_skips.count_params()
+
+
+def test_unet_rejects_sizes_that_do_not_halve_evenly_and_unknown_upsampling():
+    with pytest.raises(ValueError, match="divisible by 2\\*\\*depth = 8"):
+        build_unet((36, 32, 3), 3, depth=3)
+    with pytest.raises(ValueError, match="upsampling"):
+        build_unet((32, 32, 3), 3, depth=2, upsampling="nearest")
+
+
+def test_mean_iou_agrees_with_scikit_learn_over_the_classes_that_occur():
+    rng = np.random.default_rng(1)
+    truth = rng.integers(0, 3, size=(3, 10, 10))
+    pred = np.where(rng.random((3, 10, 10)) < 0.4, rng.integers(0, 3, size=(3, 10, 10)), truth)
+    expected = jaccard_score(truth.ravel(), pred.ravel(), average="macro")
+    # Classes 3 and 4 occur nowhere: they must not pull the mean down.
+    assert float(mean_iou(truth, pred, 5)) == pytest.approx(expected, abs=1e-6)
+
+
+def test_dice_is_one_for_perfect_and_empty_masks_and_smooth_for_disjoint_ones():
+    one_hot = np.eye(3, dtype=np.float32)[np.array([[0, 1], [1, 0]])]
+    assert float(dice_coefficient(one_hot, one_hot)) == pytest.approx(1.0)
+    empty = np.zeros((2, 2, 3), np.float32)
+    assert float(dice_coefficient(empty, empty)) == pytest.approx(1.0)
+    swapped = one_hot[..., [1, 0, 2]]
+    # Classes 0 and 1: (0 + 1) / (2 + 2 + 1) each; class 2 is absent from both: 1.
+    assert float(dice_coefficient(one_hot, swapped)) == pytest.approx((0.2 + 0.2 + 1.0) / 3)
+
+
+def test_combined_loss_is_cross_entropy_plus_one_minus_dice_and_trains():
+    labels = np.array([[[0, 1], [2, 1]]])
+    probabilities = np.full((1, 2, 2, 3), 0.1, np.float32)
+    probabilities[0, 0, 0, 0] = probabilities[0, 0, 1, 1] = probabilities[0, 1, 0, 2] = probabilities[0, 1, 1, 1] = 0.8
+    cross_entropy = -np.log(0.8)
+    dice = float(dice_coefficient(np.eye(3, dtype=np.float32)[labels], probabilities))
+    assert float(combined_loss(labels, probabilities)) == pytest.approx(cross_entropy + 1 - dice, rel=1e-5)
+    assert float(combined_loss(labels[..., None], probabilities)) == pytest.approx(cross_entropy + 1 - dice, rel=1e-5)
+
+    model = build_unet((16, 16, 3), 3, depth=1, base_filters=4)
+    model.compile(keras.optimizers.Adam(1e-2), loss=combined_loss)
+    x = np.random.default_rng(2).random((8, 16, 16, 3), dtype=np.float32)
+    y = (x[..., 0] > 0.5).astype(np.uint8) + (x[..., 1] > 0.8)
+    history = model.fit(x, y, epochs=5, batch_size=8, verbose=0).history["loss"]
+    assert np.isfinite(history).all() and history[-1] < history[0]
+
+
+def test_overlay_colours_only_the_classes_and_checks_the_mask():
+    image = np.full((4, 4, 3), 0.5, np.float32)
+    mask = np.zeros((4, 4), np.uint8)
+    mask[1, 1] = 2
+    out = overlay_mask(image, mask)
+    assert out.shape == (4, 4, 3) and out.min() >= 0 and out.max() <= 1
+    assert np.allclose(out[0, 0], out[3, 3]) and not np.allclose(out[1, 1], out[0, 0])
+    with pytest.raises(ValueError, match="mask must have shape"):
+        overlay_mask(image, np.zeros((3, 4), np.uint8))
+    figure = show_segmentation(np.stack([image, image]), {"truth": np.stack([mask, mask])}, ["bg", "a", "b"])
+    assert len(figure.axes) == 4
