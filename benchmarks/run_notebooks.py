@@ -60,8 +60,9 @@ def main(argv=None) -> int:
         rows[path.stem] = {"seconds": round(seconds, 1), "results": parse_results(text_outputs(executed)),
                            "date": date.today().isoformat()}
         print(f"  {seconds:.1f} s  {rows[path.stem]['results']}", flush=True)
-    store.parent.mkdir(exist_ok=True)
-    store.write_text(json.dumps({"mode": mode, "machine": machine(), "notebooks": rows}, indent=2) + "\n")
+        # Saved after every notebook, so that an interrupted run keeps what it measured.
+        store.parent.mkdir(exist_ok=True)
+        store.write_text(json.dumps({"mode": mode, "machine": machine(), "notebooks": rows}, indent=2) + "\n")
     markdown = table(rows)
     print(f"\n{mode} mode on {machine()}:\n\n{markdown}")
     if args.update_readme:
