@@ -220,7 +220,8 @@ def check_bottleneck_block(bottleneck_block):
             if strided is not None:
                 first = [layer for layer in strided if tuple(layer.kernel.shape) == (1, 1, c_in, filters)]
                 last = [layer for layer in strided if tuple(layer.kernel.shape) == (1, 1, filters, 4 * filters)]
-                where = ("the first 1x1 convolution, which then skips 3 pixels out of 4 before looking at them"
+                where = ("the first 1x1 convolution, which then skips 3 pixels out of 4 before looking at them "
+                         "(the original paper and Keras' ResNet50 do this; the exercise, like ResNet v1.5, does not)"
                          if first else "the last 1x1 convolution" if last else "another convolution")
                 fail(text, "the 3x3 convolution does not have stride 2.",
                      f"The stride is on {where}: put it on the 3x3 convolution (and the projection).")
