@@ -232,19 +232,16 @@ def _online(host: str, timeout: float = 3.0) -> bool:
         return False
 
 
-def md5sum(path: Path) -> str:
-    """The MD5 hex digest of a file, read in chunks."""
-    digest = hashlib.md5()
+def file_digest(path: Path, algorithm: str) -> str:
+    """The hex digest of a file with ``algorithm`` ("md5", "sha256", ...), read in chunks."""
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, algorithm).hexdigest()
 
 
 def _verify_fashion_download() -> None:
     folder = config.keras_cache_dir() / "datasets" / "fashion-mnist"
     for name, expected in FASHION_MNIST_MD5.items():
-        actual = md5sum(folder / name)
+        actual = file_digest(folder / name, "md5")
         if actual != expected:
             raise CorruptDataError(
                 f"Downloaded {folder / name} has MD5 {actual}, expected {expected}. "

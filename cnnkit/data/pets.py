@@ -20,7 +20,6 @@ whose lines read ``<name> <class id 1-37> <species 1=cat 2=dog> <breed id>``.
 
 from __future__ import annotations
 
-import hashlib
 import tarfile
 from pathlib import Path
 from typing import NamedTuple
@@ -28,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cnnkit import config
-from cnnkit.data.datasets import CorruptDataError, DataNotFoundError, _online
+from cnnkit.data.datasets import CorruptDataError, DataNotFoundError, _online, file_digest
 
 PETS_URL = "https://thor.robots.ox.ac.uk/~vgg/data/pets/"
 PETS_HOST = "thor.robots.ox.ac.uk"
@@ -143,15 +142,6 @@ def read_pets_folder(folder: Path, split: str = "trainval", image_size: int = 12
 
 
 # --------------------------------------------------------------------------- downloading
-def sha256sum(path: Path) -> str:
-    """The SHA-256 hex digest of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _fetch(url: str, target: Path) -> None:
     """Download ``url`` to the file ``target``, with a progress bar."""
     import keras
@@ -169,7 +159,7 @@ def download_pets(folder: Path) -> None:
         if not archive.is_file():
             print(f"Downloading {name} ({size / 1e6:.0f} MB) from {PETS_URL}")
             _fetch(PETS_URL + name, archive)
-        actual = sha256sum(archive)
+        actual = file_digest(archive, "sha256")
         if actual != expected:
             archive.unlink()
             raise CorruptDataError(f"{archive} has SHA-256 {actual}, expected {expected}: the download is "

@@ -58,6 +58,14 @@ def as_array(value: Any, call_text: str) -> np.ndarray:
         fail(call_text, f"returned {describe(value)}, expected a NumPy array.")
 
 
+def as_number(value: Any, call_text: str, hint: str) -> float:
+    """The value as a float, or a failure saying one number was expected (``hint`` says how)."""
+    array = as_array(value, call_text)
+    if array.size != 1:
+        fail(call_text, f"returned {describe(np.asarray(value))}, expected a single number.", hint)
+    return float(array.reshape(()))
+
+
 def same_values(actual: np.ndarray, expected: np.ndarray, atol: float = 1e-5) -> bool:
     """True when the shapes agree and every value is within ``atol`` (plus a relative 1e-5)."""
     return actual.shape == expected.shape and np.allclose(actual, expected, atol=atol, rtol=1e-5)

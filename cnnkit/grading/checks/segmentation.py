@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.grading.assertions import as_array, call, describe, fail
+from cnnkit.grading.assertions import as_array, as_number, call, describe, fail
 from cnnkit.grading.core import ExerciseFailure, exercise
 
 NOTEBOOK = "10_segmentation_unet"
@@ -217,12 +217,7 @@ def check_build_unet(build_unet):
 
 # --------------------------------------------------------------------------- metrics
 def _score(result, text):
-    """A metric's result as a float, or a failure when it is not a single number."""
-    value = as_array(result, text)
-    if value.size != 1:
-        fail(text, f"returned an array of shape {value.shape}, expected one number.",
-             "Average the per-class scores into a single number.")
-    return float(value.reshape(()))
+    return as_number(result, text, "Average the per-class scores into a single number.")
 
 
 def _one_hot(labels, num_classes):

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from cnnkit.grading.assertions import as_array, call, describe, difference, fail, same_values, signature
+from cnnkit.grading.assertions import as_array, as_number, call, describe, difference, fail, same_values, signature
 from cnnkit.grading.core import EXERCISES, ExerciseFailure, exercise
 
 NOTEBOOK = "11_style_transfer"
@@ -47,12 +47,7 @@ def _call(text, func, *args, hint=None):
 
 
 def _scalar(value, text):
-    """The learner's loss as a float, or a failure saying a single number was expected."""
-    array = as_array(value, text)
-    if array.size != 1:
-        fail(text, f"returned {describe(np.asarray(value))}, expected a single number (a scalar).",
-             "Reduce over every axis, e.g. with keras.ops.mean, so that the loss is one number.")
-    return float(array.reshape(()))
+    return as_number(value, text, "Reduce over every axis, e.g. with keras.ops.mean, so that the loss is one number.")
 
 
 def _close(value, expected):
