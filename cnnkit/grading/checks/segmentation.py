@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.grading.assertions import as_array, as_number, call, describe, fail
+from cnnkit.grading.assertions import as_number, call, describe, fail
 from cnnkit.grading.core import ExerciseFailure, exercise
 
 NOTEBOOK = "10_segmentation_unet"
