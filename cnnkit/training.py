@@ -12,6 +12,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+
 def set_seed(seed: int, deterministic: bool = False) -> None:
     """Seed Python's ``random``, NumPy and TensorFlow at once, so that weight initialisation,
     shuffling and dropout repeat from run to run.
