@@ -3,6 +3,7 @@
     python benchmarks/run_notebooks.py                   # every notebook, default mode
     python benchmarks/run_notebooks.py --fast 01 02      # fast mode, notebooks 01 and 02
     python benchmarks/run_notebooks.py --update-readme   # also rewrite the README's table
+    python benchmarks/run_notebooks.py --readme-only     # rewrite the table from recorded results
 
 Results go to ``benchmarks/results/notebooks-<mode>.json`` (merged with earlier runs) and a
 Markdown table is printed. Headline results are the ``[result] name: value`` lines a
@@ -48,7 +49,11 @@ def main(argv=None) -> int:
     parser.add_argument("notebooks", nargs="*", help="number prefixes to run, e.g. 01 04 (default: all)")
     parser.add_argument("--fast", action="store_true", help="run in fast mode (CNNKIT_FAST=1)")
     parser.add_argument("--update-readme", action="store_true", help="rewrite the README's notebook table")
+    parser.add_argument("--readme-only", action="store_true",
+                        help="run nothing; rewrite the README's table from the recorded default-mode results")
     args = parser.parse_args(argv)
+    if args.readme_only:
+        args.notebooks, args.update_readme = ["-"], True  # "-" matches no notebook name
     mode = "fast" if args.fast else "default"
     paths = sorted(p for p in SOLUTIONS.glob("*.ipynb")
                    if not args.notebooks or any(p.name.startswith(prefix) for prefix in args.notebooks))
