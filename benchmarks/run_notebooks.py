@@ -5,9 +5,9 @@
     python benchmarks/run_notebooks.py --update-readme   # also rewrite the README's table
     python benchmarks/run_notebooks.py --readme-only     # rewrite the table from recorded results
 
-Results go to ``benchmarks/results/notebooks-<mode>.json`` (merged with earlier runs) and a
-Markdown table is printed. Headline results are the ``[result] name: value`` lines a
-notebook prints with ``cnnkit.results.record``.
+Results go to ``benchmarks/results/notebooks-<mode>.json`` (merged with earlier runs), and a
+Markdown table of both modes' times and the default mode's results is printed. Headline results
+are the ``[result] name: value`` lines a notebook prints with ``cnnkit.results.record``.
 """
 
 from __future__ import annotations
@@ -35,13 +35,26 @@ def machine() -> str:
     return f"{os.cpu_count()} CPU cores, {platform.machine()}, Python {platform.python_version()}"
 
 
-def table(rows: dict) -> str:
-    lines = ["| notebook | default mode, CPU | headline results |", "|---|---|---|"]
+def table(rows: dict, fast_rows: dict) -> str:
+    """Markdown table: default-mode time and results per notebook, and fast-mode time where recorded."""
+    lines = ["| notebook | default mode, CPU | fast mode, CPU | headline results (default mode) |",
+             "|---|---|---|---|"]
     for name in sorted(rows):
         row = rows[name]
+        fast = f"{fast_rows[name]['seconds']:.0f} s" if name in fast_rows else "–"
         results = "; ".join(f"{key}: {value}" for key, value in row["results"].items()) or "–"
-        lines.append(f"| [{name}](notebooks/{name}.ipynb) | {row['seconds']:.0f} s | {results} |")
+        lines.append(f"| [{name}](notebooks/{name}.ipynb) | {row['seconds']:.0f} s | {fast} | {results} |")
     return "\n".join(lines)
+
+
+def load(mode: str) -> dict:
+    """Recorded results of one mode ("default" or "fast"), by notebook name; empty if none yet."""
+    store = results_file(mode)
+    return json.loads(store.read_text())["notebooks"] if store.exists() else {}
+
+
+def results_file(mode: str) -> Path:
+    return ROOT / "benchmarks" / "results" / f"notebooks-{mode}.json"
 
 
 def main(argv=None) -> int:
@@ -50,15 +63,15 @@ def main(argv=None) -> int:
     parser.add_argument("--fast", action="store_true", help="run in fast mode (CNNKIT_FAST=1)")
     parser.add_argument("--update-readme", action="store_true", help="rewrite the README's notebook table")
     parser.add_argument("--readme-only", action="store_true",
-                        help="run nothing; rewrite the README's table from the recorded default-mode results")
+                        help="run nothing; rewrite the README's table from the recorded results")
     args = parser.parse_args(argv)
     if args.readme_only:
         args.notebooks, args.update_readme = ["-"], True  # "-" matches no notebook name
     mode = "fast" if args.fast else "default"
     paths = sorted(p for p in SOLUTIONS.glob("*.ipynb")
                    if not args.notebooks or any(p.name.startswith(prefix) for prefix in args.notebooks))
-    store = ROOT / "benchmarks" / "results" / f"notebooks-{mode}.json"
-    rows = json.loads(store.read_text())["notebooks"] if store.exists() else {}
+    store = results_file(mode)
+    rows = load(mode)
     for path in paths:
         print(f"running {path.name} in {mode} mode ...", flush=True)
         executed, seconds = run_notebook(path, fast=args.fast, timeout=1800)
@@ -68,11 +81,9 @@ def main(argv=None) -> int:
         # Saved after every notebook, so that an interrupted run keeps what it measured.
         store.parent.mkdir(exist_ok=True)
         store.write_text(json.dumps({"mode": mode, "machine": machine(), "notebooks": rows}, indent=2) + "\n")
-    markdown = table(rows)
-    print(f"\n{mode} mode on {machine()}:\n\n{markdown}")
+    markdown = table(load("default"), load("fast"))
+    print(f"\nMeasured on {machine()}:\n\n{markdown}")
     if args.update_readme:
-        if args.fast:
-            parser.error("--update-readme records default-mode figures; drop --fast")
         text = README.read_text()
         if TABLE_START not in text:
             parser.error(f"README.md has no {TABLE_START} marker")
