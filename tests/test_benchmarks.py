@@ -1,0 +1,39 @@
+"""The benchmark scripts that produce the README's figures: they must run, and print what they claim."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def load_script(name):
+    """Import benchmarks/<name>.py as a module (the folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_notebook_table_shows_both_modes_and_a_dash_for_a_missing_fast_time():
+    table = load_script("run_notebooks").table(
+        {"01_a": {"seconds": 14.4, "results": {"accuracy": "0.91", "loss": "0.3"}},
+         "02_b": {"seconds": 10.0, "results": {}}},
+        {"01_a": {"seconds": 7.6, "results": {}}})
+    lines = table.splitlines()
+    assert lines[0].count("|") == lines[1].count("|") == 5
+    assert lines[2] == "| [01_a](notebooks/01_a.ipynb) | 14 s | 8 s | accuracy: 0.91; loss: 0.3 |"
+    assert lines[3] == "| [02_b](notebooks/02_b.ipynb) | 10 s | – | – |"
+
+
+def test_resnet_width_benchmark_prints_one_row_per_width(capsys):
+    assert load_script("resnet_width").main(["--widths", "4", "8", "--batches", "1", "--repeats", "1"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ") and "width" not in line]
+    assert [row.split("|")[1].strip() for row in rows] == ["4", "8"]
+    assert all(float(row.split("|")[3]) > 0 for row in rows)
+
+
+def test_resnet_width_benchmark_refuses_a_width_of_zero():
+    with pytest.raises(SystemExit):
+        load_script("resnet_width").main(["--widths", "0"])
