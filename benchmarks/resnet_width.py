@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,27 +25,27 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from benchmarks.conv_speed import best_time  # noqa: E402
 from cnnkit.models.resnet import build_resnet, residual_block  # noqa: E402
 
 BATCH_SIZE = 128
 EPOCH_IMAGES = 60_000
 
 
-def seconds_per_epoch(width: int, batches: int, repeats: int) -> float:
-    """Seconds to train one 60,000-image epoch of the [1, 1, 1] small ResNet of this width."""
-    keras.utils.set_random_seed(0)
-    model = build_resnet(residual_block, [1, 1, 1], (28, 28, 1), 10, width=width, small_input=True)
+def small_resnet(width: int) -> keras.Model:
+    """Notebook 08's small ResNet for 28x28x1 images: one basic block per stage, ``width`` filters first."""
+    return build_resnet(residual_block, [1, 1, 1], (28, 28, 1), 10, width=width, small_input=True)
+
+
+def seconds_per_epoch(model: keras.Model, batches: int, repeats: int) -> float:
+    """Seconds for ``model`` to train on one 60,000-image epoch: the best of ``repeats`` timed runs."""
     model.compile(optimizer=keras.optimizers.AdamW(1e-3), loss="sparse_categorical_crossentropy")
     rng = np.random.default_rng(0)
     images = rng.random((batches * BATCH_SIZE, 28, 28, 1), dtype=np.float32)
     labels = rng.integers(0, 10, batches * BATCH_SIZE)
     model.fit(images[:4 * BATCH_SIZE], labels[:4 * BATCH_SIZE], batch_size=BATCH_SIZE, verbose=0)  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.fit(images, labels, batch_size=BATCH_SIZE, verbose=0)
-        times.append(time.perf_counter() - start)
-    return min(times) * EPOCH_IMAGES / len(images)
+    seconds = best_time(lambda: model.fit(images, labels, batch_size=BATCH_SIZE, verbose=0), repeats)
+    return seconds * EPOCH_IMAGES / len(images)
 
 
 def main(argv=None) -> int:
@@ -60,9 +59,10 @@ def main(argv=None) -> int:
     print(f"{os.cpu_count()} CPU cores; seconds per 60,000-image epoch, batch {BATCH_SIZE}")
     print("| width | parameters | s per epoch |\n|---|---|---|")
     for width in args.widths:
-        parameters = build_resnet(residual_block, [1, 1, 1], (28, 28, 1), 10, width=width,
-                                  small_input=True).count_params()
-        print(f"| {width} | {parameters:,} | {seconds_per_epoch(width, args.batches, args.repeats):.0f} |", flush=True)
+        keras.utils.set_random_seed(0)
+        model = small_resnet(width)
+        seconds = seconds_per_epoch(model, args.batches, args.repeats)
+        print(f"| {width} | {model.count_params():,} | {seconds:.0f} |", flush=True)
     return 0
 
 
