@@ -29,17 +29,35 @@ def signature(func_name: str, args: tuple, kwargs: dict) -> str:
 
 def call(func: Callable, *args, _hint: str | None = None, **kwargs) -> Any:
     """Call the learner's function; an exception becomes a failure that names the call,
-    followed by ``_hint`` when the checker knows what usually causes a crash here."""
+    followed by ``_hint`` when the checker knows what usually causes a crash here.
+
+    Arguments and results must be plain data (arrays, numbers, strings, None, and lists,
+    tuples and dicts of these) or Keras models built from Keras' own layers: the grading
+    command runs the learner's code in another process and only plain data crosses."""
+    return _described(func.__name__, lambda: func(*args, **kwargs), args, kwargs, _hint)
+
+
+def call_with(harness: Callable, func: Callable, *args, _hint: str | None = None, **kwargs) -> Any:
+    """Run ``harness(func, *args, **kwargs)`` next to the learner's code, for exercises whose
+    arguments cannot be plain data (a Keras tensor, an optimiser, a callable).
+
+    ``harness`` is a trusted, module-level function of a ``cnnkit.grading`` module: it builds
+    what the learner's function needs, calls it and returns plain data (see :func:`call`).
+    A crash is reported as a crash of the learner's function."""
+    return _described(func.__name__, lambda: harness(func, *args, **kwargs), args, kwargs, _hint)
+
+
+def _described(func_name: str, run: Callable[[], Any], args: tuple, kwargs: dict, hint: str | None) -> Any:
     try:
-        return func(*args, **kwargs)
+        return run()
     except NotImplementedError:
         raise
     except ExerciseFailure:
         raise
     except Exception as error:
         raise ExerciseFailure(
-            f"{signature(func.__name__, args, kwargs)} raised {type(error).__name__}: {error}"
-            + (f" {_hint}" if _hint else "")
+            f"{signature(func_name, args, kwargs)} raised {type(error).__name__}: {error}"
+            + (f" {hint}" if hint else "")
         ) from error
 
 
