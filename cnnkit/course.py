@@ -1,0 +1,86 @@
+"""The course manifest: every notebook, spelled once.
+
+Each entry gives a notebook's file stem, its title, the exercises it grades (in the order the
+notebook presents them), the cnnkit modules that keep its solutions verbatim for later
+notebooks, and the checks module that grades it. The grader registry, the library-copy test,
+the README's table and the Classroom workflow read this list; nothing else spells a
+notebook's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of the course.
+
+    ``stem`` is the file name without ``.ipynb`` (``"01_convolution_basics"``); ``checks`` is the
+    module of :mod:`cnnkit.grading.checks` that grades it; ``library`` names the cnnkit modules
+    that hold its exercise solutions verbatim (empty when none do).
+    """
+
+    stem: str
+    title: str
+    exercises: tuple[str, ...]
+    library: tuple[str, ...]
+    checks: str
+
+    @property
+    def number(self) -> int:
+        return int(self.stem.split("_", 1)[0])
+
+
+NOTEBOOKS: tuple[Notebook, ...] = (
+    Notebook("01_convolution_basics", "Convolution basics",
+             ("zero_pad", "conv_single_step", "conv_forward", "conv_output_size", "conv_param_count"),
+             ("cnnkit.scratch",), "convolution"),
+    Notebook("02_pooling_and_activations", "Pooling and activations",
+             ("pool_forward", "relu", "softmax", "receptive_field"),
+             ("cnnkit.scratch",), "pooling_activations"),
+    Notebook("03_backprop_from_scratch", "Backpropagation from scratch",
+             ("conv_backward", "pool_backward", "numerical_gradient", "sgd_step", "conv_forward_fast"),
+             ("cnnkit.scratch",), "backprop"),
+    Notebook("04_first_cnn_with_keras", "A first CNN with Keras",
+             ("build_mlp", "build_lenet5"),
+             ("cnnkit.models.lenet",), "first_cnn"),
+    Notebook("05_training_cnns", "Training CNNs",
+             ("make_optimizer", "train_step", "train_loop"),
+             ("cnnkit.training",), "training"),
+    Notebook("06_regularization_and_augmentation", "Regularisation and augmentation",
+             ("build_augmenter", "make_dataset", "build_regularized_cnn"),
+             ("cnnkit.augment.classification", "cnnkit.models.lenet"), "regularization"),
+    Notebook("07_classic_architectures", "Classic architectures",
+             ("vgg_block", "build_vgg", "inception_module"),
+             ("cnnkit.models.classic",), "classic_architectures"),
+    Notebook("08_resnet", "ResNet",
+             ("residual_block", "bottleneck_block", "build_resnet"),
+             ("cnnkit.models.resnet",), "resnet"),
+    Notebook("09_visualizing_cnns", "Visualising CNNs",
+             ("feature_maps_model", "saliency_map", "grad_cam"),
+             ("cnnkit.visualize",), "visualizing"),
+    Notebook("10_segmentation_unet", "Segmentation with U-Net",
+             ("encoder_block", "decoder_block", "build_unet", "dice_coefficient", "mean_iou"),
+             ("cnnkit.models.unet", "cnnkit.segmentation"), "segmentation"),
+    Notebook("11_style_transfer", "Neural style transfer",
+             ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
+             ("cnnkit.style",), "style_transfer"),
+)
+
+
+def notebook(stem_or_number: str | int) -> Notebook:
+    """The manifest entry for a notebook, by stem (``"08_resnet"``) or number (``8``)."""
+    for entry in NOTEBOOKS:
+        if stem_or_number in (entry.stem, entry.number):
+            return entry
+    known = ", ".join(entry.stem for entry in NOTEBOOKS)
+    raise KeyError(f"No notebook {stem_or_number!r} in the course; known: {known}.")
+
+
+def notebook_of_exercise(name: str) -> Notebook:
+    """The notebook that grades exercise ``name``."""
+    for entry in NOTEBOOKS:
+        if name in entry.exercises:
+            return entry
+    raise KeyError(f"No exercise called {name!r} in the course manifest.")
