@@ -17,7 +17,6 @@ instead of silently giving wrong arrays.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import pickle
 import socket
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from cnnkit import config
+from cnnkit.data.remote import CorruptDataError, DataNotFoundError, file_digest
 
 FASHION_MNIST_CLASSES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -48,14 +48,6 @@ FASHION_MNIST_MD5 = {
 }
 
 SYSTEM_DATASETS = Path("/usr/share/datasets")
-
-
-class DataNotFoundError(FileNotFoundError):
-    """The data set is in none of the places searched and cannot be downloaded."""
-
-
-class CorruptDataError(ValueError):
-    """A data file exists but does not hold what its format promises."""
 
 
 class ImageDataset(NamedTuple):
@@ -230,12 +222,6 @@ def _online(host: str, timeout: float = 3.0) -> bool:
             return True
     except OSError:
         return False
-
-
-def file_digest(path: Path, algorithm: str) -> str:
-    """The hex digest of a file with ``algorithm`` ("md5", "sha256", ...), read in chunks."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, algorithm).hexdigest()
 
 
 def _verify_fashion_download() -> None:

