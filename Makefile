@@ -24,15 +24,21 @@ $(STAMP): requirements.txt pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-# Debian's package of the real Fashion-MNIST, so that notebooks train offline. Needs root and apt;
-# elsewhere the loaders fall back to the Keras cache or a download, and say so.
+# Debian packages the course uses, installed as root where apt exists (CI, containers, Colab-like
+# machines); elsewhere set-up says how to get them and the tests that need them skip with the reason.
+#   dataset-fashion-mnist      the real Fashion-MNIST, so that notebooks train offline
+#   chromium chromium-driver   the browser that tests/test_browser.py drives through the learner's path
+DEBIAN_PACKAGES := dataset-fashion-mnist chromium chromium-driver
+DEBIAN_MISSING = $(shell for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
+
 system-data:
-	@if [ -d /usr/share/datasets/fashion-mnist ]; then :; \
+	@missing="$(DEBIAN_MISSING)"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's dataset-fashion-mnist"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; \
+		echo "Installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else \
-		echo "Note: install Debian's dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist) to get Fashion-MNIST offline."; \
+		echo "Note: install these Debian packages for the full course offline: $$missing (sudo apt-get install $$missing)"; \
 	fi
 
 # Jupyter refuses to run as root unless told to; containers and CI machines often are root.

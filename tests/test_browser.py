@@ -116,10 +116,13 @@ def test_learner_answers_and_reads_the_verdict(browser, tmp_path):
     shutil.copytree(ROOT / "notebooks", root / "notebooks")  # the learner's files are never touched
     state = tmp_path / "state"
     state.mkdir()
-    # Lab draws only the cells in view by default; draw them all so that the test can find them.
-    settings = state / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    # Lab draws only the cells in view by default: draw them all so that the test can find them;
+    # and no news pop-up over the notebook in the screenshots.
+    settings = state / "settings" / "@jupyterlab"
+    for plugin, value in {"notebook-extension/tracker": '{"windowingMode": "none"}',
+                          "apputils-extension/notification": '{"fetchNews": "false"}'}.items():
+        (settings / plugin).parent.mkdir(parents=True, exist_ok=True)
+        (settings / f"{plugin}.jupyterlab-settings").write_text(value)
     env = {"CNNKIT_FAST": "1", "CNNKIT_OFFLINE": "1", "JUPYTERLAB_SETTINGS_DIR": str(state / "settings")}
     try:
         with running_lab(root, state, env) as base:
