@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from cnnkit.data import CorruptDataError, DataNotFoundError, remote, sample_image
-from cnnkit.models import style as vgg_features
-from cnnkit.models.style import (
+from cnnkit.models import vgg_features
+from cnnkit.models.vgg_features import (
     HED_WEIGHTS,
     build_style_extractor,
     hed_weights_path,
