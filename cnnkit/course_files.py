@@ -18,8 +18,8 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from cnnkit.course import NOTEBOOKS, Notebook, notebook
 
@@ -132,9 +132,10 @@ def classroom_workflow(notebooks: Sequence[Notebook] = NOTEBOOKS) -> str:
     steps = "".join(_GRADING_STEP.format(name=json.dumps(f"Grade {entry.number:02d} {entry.title}"), stem=entry.stem,
                                          runner=runner_id(entry)) for entry in notebooks)
     # The reporter reads each runner's result from the variable <RUNNER>_RESULTS.
-    env = "\n".join(f'          {runner_id(entry).upper()}_RESULTS: "${{{{ steps.{runner_id(entry)}.outputs.result }}}}"'
-                    for entry in notebooks)
-    return _WORKFLOW_HEAD + steps + _WORKFLOW_TAIL.format(env=env, runners=",".join(map(runner_id, notebooks)))
+    runners = [runner_id(entry) for entry in notebooks]
+    env = "\n".join(f'          {runner.upper()}_RESULTS: "${{{{ steps.{runner}.outputs.result }}}}"'
+                    for runner in runners)
+    return _WORKFLOW_HEAD + steps + _WORKFLOW_TAIL.format(env=env, runners=",".join(runners))
 
 
 def stale_files() -> list[Path]:

@@ -9,7 +9,7 @@ cnnkit imports this module: only notebooks draw.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -155,6 +155,7 @@ def plot_points(points: dict, xlabel: str, ylabel: str, title: str | None = None
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
+    ax.margins(0.1)  # room for the labels of the outermost points
     ax.grid(True, which="both", alpha=0.3)
     ax.figure.tight_layout()
     return ax.figure
@@ -261,7 +262,8 @@ def _cross_correlate(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return correlate2d(image, kernel, mode="valid")
 
 
-def show_kernel_effect(image: np.ndarray, kernel: np.ndarray, name: str = "kernel", result: np.ndarray | None = None) -> Figure:
+def show_kernel_effect(image: np.ndarray, kernel: np.ndarray, name: str = "kernel",
+                       result: np.ndarray | None = None) -> Figure:
     """Three panels: an image, a kernel with its numbers, and the kernel applied to the image.
 
     Args:
@@ -389,7 +391,8 @@ def overlay_heatmap(image: np.ndarray, heatmap: np.ndarray, alpha: float = 0.5, 
     return (1.0 - alpha) * rgb + alpha * colours
 
 
-def show_heatmaps(images: Sequence[np.ndarray], heatmaps: Sequence[np.ndarray | None], titles: Sequence[str] | None = None,
+def show_heatmaps(images: Sequence[np.ndarray], heatmaps: Sequence[np.ndarray | None],
+                  titles: Sequence[str] | None = None,
                   ncols: int = 4, alpha: float = 0.5, cmap: str = "jet", panel_size: float = 2.4,
                   title: str | None = None) -> Figure:
     """Heat maps (saliency, Grad-CAM, occlusion...) overlaid on their images, in a grid with a colour bar.

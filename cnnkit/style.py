@@ -10,8 +10,8 @@ the feature extractor comes from :func:`cnnkit.models.vgg_features.build_style_e
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import keras
 import numpy as np

@@ -10,6 +10,12 @@ from cnnkit.course import NOTEBOOKS
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
+@pytest.fixture(autouse=True)
+def _scripts_folder_on_path(monkeypatch):
+    """As when a script runs: its own folder first on sys.path, so that it can import a sibling."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+
+
 def load_script(name):
     """Import benchmarks/<name>.py as a module (the folder is not a package)."""
     spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import pickle
-import shutil
 import time
 from pathlib import Path
 
@@ -15,16 +14,17 @@ from cnnkit.data import (
     FASHION_MNIST_CLASSES,
     CorruptDataError,
     DataNotFoundError,
+    datasets,
     list_sample_images,
     load_cifar10,
     load_fashion_mnist,
     load_mnist,
     make_shapes,
     read_idx,
+    remote,
     sample_image,
     to_dataset,
 )
-from cnnkit.data import datasets, remote
 
 DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
 needs_debian_fashion = pytest.mark.skipif(

@@ -17,7 +17,6 @@ from cnnkit.grading import exercises_of, graded_notebooks
 from cnnkit.notebooks import (
     BEGIN_SOLUTION,
     END_SOLUTION,
-    NOTEBOOKS,
     SOLUTIONS,
     STUB,
     MarkerError,

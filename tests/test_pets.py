@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnnkit.data import CorruptDataError, DataNotFoundError, load_oxford_pets
-from cnnkit.data import pets, remote
+from cnnkit.data import CorruptDataError, DataNotFoundError, load_oxford_pets, pets, remote
 from cnnkit.data.remote import RemoteFile
 
 # (name, class id 1-37, species 1 cat / 2 dog, breed id) as in the real lists.

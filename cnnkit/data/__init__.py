@@ -12,8 +12,8 @@ from cnnkit.data.datasets import (
 )
 from cnnkit.data.images import list_sample_images, sample_image
 from cnnkit.data.pets import PETS_CLASSES, PetsData, load_oxford_pets
-from cnnkit.data.remote import CorruptDataError, DataNotFoundError
 from cnnkit.data.pipeline import scale_images, to_dataset
+from cnnkit.data.remote import CorruptDataError, DataNotFoundError
 from cnnkit.data.shapes import SHAPE_CLASSES, ShapesData, make_shapes
 
 __all__ = [

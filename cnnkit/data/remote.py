@@ -32,9 +32,9 @@ import socket
 import tempfile
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from cnnkit import config
 

@@ -67,7 +67,8 @@ def read_hed_kernels(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
     """The 13 VGG16 convolutions of a HED weights file: ``(kernel, bias)`` pairs in network order.
 
     The file stores them as ``block<b>/layers/conv2d[_<k>]/vars/{0,1}``; pooling layers have no
-    weights, and the side-output and fusion layers (``dsn*``, ``fuse``) are skipped. Kernels have shape ``(3, 3, c_in, c_out)``.
+    weights, and the side-output and fusion layers (``dsn*``, ``fuse``) are skipped. Kernels have
+    shape ``(3, 3, c_in, c_out)``.
     """
     import h5py
 
@@ -97,7 +98,8 @@ def load_hed_vgg16(path: str | Path | None = None) -> keras.Model:
         raise CorruptDataError(f"{path} holds {len(pairs)} convolutions, VGG16 has {len(convolutions)}.")
     for layer, (kernel, bias) in zip(convolutions, pairs):
         if kernel.shape != tuple(layer.kernel.shape) or bias.shape != tuple(layer.bias.shape):
-            raise CorruptDataError(f"{path}: kernel {kernel.shape} does not fit {layer.name} {tuple(layer.kernel.shape)}.")
+            raise CorruptDataError(
+                f"{path}: kernel {kernel.shape} does not fit {layer.name} {tuple(layer.kernel.shape)}.")
         layer.set_weights([kernel, bias])
     return vgg
 
