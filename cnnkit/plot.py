@@ -193,7 +193,12 @@ def plot_history(histories, metrics: Sequence[str] = ("loss", "accuracy"), title
             if f"val_{metric}" in values:
                 epochs = np.arange(1, len(values[f"val_{metric}"]) + 1)
                 ax.plot(epochs, values[f"val_{metric}"], "o--", ms=3, color=colour, label=f"{name}, {validation_label}")
-        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        # Whole epochs only, with half an epoch of room at each end (a one-epoch run is one point).
+        epochs_run = max((len(values) for history in histories.values()
+                          for key, values in _history_dict(history).items() if key in (metric, f"val_{metric}")),
+                         default=1)
+        ax.set_xlim(0.5, epochs_run + 0.5)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, min_n_ticks=1))
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.set_title(metric)
