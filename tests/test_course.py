@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import nbformat
 import pytest
 
@@ -43,3 +45,10 @@ def test_classroom_workflow_grades_each_notebook_in_its_own_step():
     reporter = steps[-1]
     assert reporter["with"]["runners"] == "nb01,nb04"
     assert reporter["env"]["NB04_RESULTS"] == "${{ steps.nb04.outputs.result }}"
+
+
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.stem)
+def test_manifest_names_modules_that_exist(entry):
+    assert importlib.util.find_spec(f"cnnkit.grading.checks.{entry.checks}") is not None, entry.checks
+    for module in entry.library:
+        assert importlib.util.find_spec(module) is not None, module
