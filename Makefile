@@ -1,6 +1,8 @@
 # The course in two commands:
 #   make lab    set up everything, then open the course in Jupyter Lab
 #   make test   set up everything, then run the whole test suite
+#   make test-fast  the inner loop: every test except executing the notebooks, on every core
+#   make lint   ruff on the code and the solution notebooks
 # Set-up is idempotent: it creates .venv once and reinstalls only when requirements change.
 
 PYTHON ?= python3
@@ -9,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test grade notebooks benchmark system-data clean
+.PHONY: setup lab test test-fast lint grade notebooks benchmark system-data clean
 
 setup: $(STAMP) system-data
 
@@ -52,14 +54,26 @@ lab: setup
 test: setup
 	$(BIN)/python -m pytest --grade=solutions $(PYTEST_ARGS)
 
+# The inner loop: the same, without executing the solution notebooks (tests marked `notebook`),
+# spread over JOBS processes (pytest-xdist; `auto` is one per core).
+JOBS ?= auto
+test-fast: setup
+	$(BIN)/python -m pytest --grade=solutions -m "not notebook" -n $(JOBS) $(PYTEST_ARGS)
+
+# Style and likely bugs in cnnkit, tests, benchmarks and solutions/ (ruff, configured in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+
 # Grade your own work in notebooks/ (GRADE=solutions or GRADE=stubs to see the other variants).
 GRADE ?= learner
 grade: setup
 	$(BIN)/python -m pytest tests/graders --grade=$(GRADE) -q $(PYTEST_ARGS)
 
-# Regenerate the learner notebooks after editing solutions/.
+# Regenerate the learner notebooks after editing solutions/, and the files written from the course
+# manifest (cnnkit/course.py): the README's notebook table and the Classroom workflow.
 notebooks: setup
 	$(BIN)/python -m cnnkit.notebooks
+	$(BIN)/python -m cnnkit.course_files
 
 # Run each solution notebook in fast and in default mode; record times and results in the README's table.
 benchmark: setup

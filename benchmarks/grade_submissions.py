@@ -19,10 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from cnnkit.grading.samples import gradebook_errors, make_submissions, snapshot  # noqa: E402
+from cnnkit.grading.samples import gradebook_errors, make_submissions, snapshot
+from cnnkit.notebooks import REPO_ROOT
 
 
 def main() -> int:
@@ -40,8 +38,7 @@ def main() -> int:
                    "--timeout", str(args.timeout), "--csv", str(out / "grades.csv"), "--json", str(out / "grades.json"),
                    "--quiet"]
         start = time.perf_counter()
-        finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
+        finished = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         print(finished.stdout.strip().splitlines()[-1] if finished.stdout.strip() else finished.stderr[-2000:])
         errors = gradebook_errors(out / "grades.csv", out / "grades.json", expected) if finished.returncode == 1 else [

@@ -17,15 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow loads: hide its start-up lines
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from conv_speed import best_time  # noqa: E402  (benchmarks/, the script's own folder, is on sys.path)
 
-from benchmarks.conv_speed import best_time  # noqa: E402
 from cnnkit.models.resnet import build_resnet, residual_block  # noqa: E402
 
 BATCH_SIZE = 128

@@ -21,13 +21,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from cnnkit.course import NOTEBOOKS
+from cnnkit.notebooks import REPO_ROOT, SOLUTIONS, run_notebook, text_outputs
+from cnnkit.results import parse_results
 
-from cnnkit.notebooks import SOLUTIONS, run_notebook, text_outputs  # noqa: E402
-from cnnkit.results import parse_results  # noqa: E402
-
-README = ROOT / "README.md"
+README = REPO_ROOT / "README.md"
+#: Seconds one cell may run in the benchmark: default mode's training cells take minutes.
+CELL_TIMEOUT = 1800
 TABLE_START, TABLE_END = "<!-- notebook-table:start -->", "<!-- notebook-table:end -->"
 
 
@@ -36,14 +36,18 @@ def machine() -> str:
 
 
 def table(rows: dict, fast_rows: dict) -> str:
-    """Markdown table: default-mode time and results per notebook, and fast-mode time where recorded."""
+    """Markdown table: default-mode time and results per notebook, in the course's order, and
+    fast-mode time where recorded. A notebook with no default-mode run yet is left out."""
     lines = ["| notebook | default mode, CPU | fast mode, CPU | headline results (default mode) |",
              "|---|---|---|---|"]
-    for name in sorted(rows):
-        row = rows[name]
-        fast = f"{fast_rows[name]['seconds']:.0f} s" if name in fast_rows else "–"
+    for entry in NOTEBOOKS:
+        if entry.stem not in rows:
+            continue
+        row = rows[entry.stem]
+        fast = f"{fast_rows[entry.stem]['seconds']:.0f} s" if entry.stem in fast_rows else "–"
         results = "; ".join(f"{key}: {value}" for key, value in row["results"].items()) or "–"
-        lines.append(f"| [{name}](notebooks/{name}.ipynb) | {row['seconds']:.0f} s | {fast} | {results} |")
+        link = f"[{entry.number:02d} {entry.title}](notebooks/{entry.stem}.ipynb)"
+        lines.append(f"| {link} | {row['seconds']:.0f} s | {fast} | {results} |")
     return "\n".join(lines)
 
 
@@ -54,7 +58,7 @@ def load(mode: str) -> dict:
 
 
 def results_file(mode: str) -> Path:
-    return ROOT / "benchmarks" / "results" / f"notebooks-{mode}.json"
+    return REPO_ROOT / "benchmarks" / "results" / f"notebooks-{mode}.json"
 
 
 def main(argv=None) -> int:
@@ -68,13 +72,13 @@ def main(argv=None) -> int:
     if args.readme_only:
         args.notebooks, args.update_readme = ["-"], True  # "-" matches no notebook name
     mode = "fast" if args.fast else "default"
-    paths = sorted(p for p in SOLUTIONS.glob("*.ipynb")
-                   if not args.notebooks or any(p.name.startswith(prefix) for prefix in args.notebooks))
+    paths = [SOLUTIONS / f"{entry.stem}.ipynb" for entry in NOTEBOOKS
+             if not args.notebooks or any(entry.stem.startswith(prefix) for prefix in args.notebooks)]
     store = results_file(mode)
     rows = load(mode)
     for path in paths:
         print(f"running {path.name} in {mode} mode ...", flush=True)
-        executed, seconds = run_notebook(path, fast=args.fast, timeout=1800)
+        executed, seconds = run_notebook(path, fast=args.fast, timeout=CELL_TIMEOUT)
         rows[path.stem] = {"seconds": round(seconds, 1), "results": parse_results(text_outputs(executed)),
                            "date": date.today().isoformat()}
         print(f"  {seconds:.1f} s  {rows[path.stem]['results']}", flush=True)
@@ -88,7 +92,8 @@ def main(argv=None) -> int:
         if TABLE_START not in text:
             parser.error(f"README.md has no {TABLE_START} marker")
         block = f"{TABLE_START}\nMeasured on {machine()}.\n\n{markdown}\n{TABLE_END}"
-        README.write_text(re.sub(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), lambda _: block, text, flags=re.S))
+        pattern = re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END)
+        README.write_text(re.sub(pattern, lambda _: block, text, flags=re.S))
         print("README.md table updated.")
     return 0
 

@@ -24,6 +24,8 @@ STUB = 'raise NotImplementedError("Replace this line with your code.")'
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO_ROOT / "solutions"
 NOTEBOOKS = REPO_ROOT / "notebooks"
+#: Seconds one cell may run when a notebook is executed before it counts as hung.
+CELL_TIMEOUT = 600
 
 
 class MarkerError(ValueError):
@@ -100,7 +102,7 @@ def generate(solutions: Path = SOLUTIONS, notebooks: Path = NOTEBOOKS, check: bo
     return differing
 
 
-def run_notebook(path: Path, fast: bool, timeout: int = 600) -> tuple[nbformat.NotebookNode, float]:
+def run_notebook(path: Path, fast: bool, timeout: int = CELL_TIMEOUT) -> tuple[nbformat.NotebookNode, float]:
     """Execute a notebook in a fresh kernel, offline, in its own folder; return it and the seconds taken.
 
     ``fast`` sets ``CNNKIT_FAST=1`` for the kernel. A failing cell raises

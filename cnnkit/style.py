@@ -4,14 +4,14 @@ The exercise functions of notebook 11 live here verbatim: :func:`gram_matrix`,
 :func:`content_loss`, :func:`style_loss`, :func:`total_variation_loss` and
 :func:`style_transfer_step`. :func:`transfer_style` runs the whole optimisation with a
 progress bar, snapshots and the history of every loss. Images are float arrays in [0, 1];
-the feature extractor comes from :func:`cnnkit.models.style.build_style_extractor`.
+the feature extractor comes from :func:`cnnkit.models.vgg_features.build_style_extractor`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import keras
 import numpy as np
@@ -147,7 +147,7 @@ def transfer_style(content, style, steps: int = 200, extractor=None, weights: di
         content: the photo, (height, width, 3) in [0, 1]; the result has its size.
         style: the painting, (h, w, 3) in [0, 1].
         steps: Adam steps on the pixels.
-        extractor: from :func:`cnnkit.models.style.build_style_extractor` (built when omitted).
+        extractor: from :func:`cnnkit.models.vgg_features.build_style_extractor` (built when omitted).
         weights: loss weights as in :data:`DEFAULT_WEIGHTS` (missing keys take the default).
         learning_rate: Adam's step size, in units of pixel value.
         preview_every: keep a snapshot every this many steps (0: none); the first and last are always kept.
@@ -160,7 +160,7 @@ def transfer_style(content, style, steps: int = 200, extractor=None, weights: di
     if steps < 1:
         raise ValueError(f"steps must be at least 1, got {steps}.")
     if extractor is None:
-        from cnnkit.models.style import build_style_extractor
+        from cnnkit.models.vgg_features import build_style_extractor
 
         extractor = build_style_extractor()
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}

@@ -74,7 +74,7 @@ def test_dataset_is_repeatable_changes_every_epoch_and_keeps_pairs_aligned():
         return [[(x.numpy(), y.numpy()) for x, y in dataset] for _ in range(2)]
 
     first, again = epochs(0), epochs(0)
-    for (x, y), (x2, y2) in zip(first[0], again[0]):
+    for (_, y), (_, y2) in zip(first[0], again[0]):
         np.testing.assert_array_equal(y, y2)
     assert any(not np.array_equal(a[1], b[1]) for a, b in zip(first[0], first[1])), "epochs should differ"
     for x, y in first[0] + first[1]:

@@ -5,7 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from cnnkit.course import NOTEBOOKS
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.fixture(autouse=True)
+def _scripts_folder_on_path(monkeypatch):
+    """As when a script runs: its own folder first on sys.path, so that it can import a sibling."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
 
 
 def load_script(name):
@@ -16,15 +24,18 @@ def load_script(name):
     return module
 
 
-def test_notebook_table_shows_both_modes_and_a_dash_for_a_missing_fast_time():
+def test_notebook_table_follows_the_manifest_and_shows_a_dash_for_a_missing_fast_time():
+    first, second = NOTEBOOKS[0], NOTEBOOKS[1]
     table = load_script("run_notebooks").table(
-        {"01_a": {"seconds": 14.4, "results": {"accuracy": "0.91", "loss": "0.3"}},
-         "02_b": {"seconds": 10.0, "results": {}}},
-        {"01_a": {"seconds": 7.6, "results": {}}})
+        {second.stem: {"seconds": 10.0, "results": {}},
+         first.stem: {"seconds": 14.4, "results": {"accuracy": "0.91", "loss": "0.3"}},
+         "00_not_in_the_course": {"seconds": 1.0, "results": {}}},
+        {first.stem: {"seconds": 7.6, "results": {}}})
     lines = table.splitlines()
     assert lines[0].count("|") == lines[1].count("|") == 5
-    assert lines[2] == "| [01_a](notebooks/01_a.ipynb) | 14 s | 8 s | accuracy: 0.91; loss: 0.3 |"
-    assert lines[3] == "| [02_b](notebooks/02_b.ipynb) | 10 s | – | – |"
+    assert lines[2] == f"| [01 {first.title}](notebooks/{first.stem}.ipynb) | 14 s | 8 s | accuracy: 0.91; loss: 0.3 |"
+    assert lines[3] == f"| [02 {second.title}](notebooks/{second.stem}.ipynb) | 10 s | – | – |"
+    assert len(lines) == 4
 
 
 def test_resnet_width_benchmark_prints_one_row_per_width(capsys):

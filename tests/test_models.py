@@ -53,7 +53,7 @@ def _basic(c_in, c, projection):
 def test_cifar_resnet20_closed_form():
     n, total, c_in = 3, 9 * 3 * 16 + 16 + 4 * 16, 16
     for c in (16, 32, 64):
-        for index in range(n):
+        for _ in range(n):
             total += _basic(c_in, c, projection=c_in != c)
             c_in = c
     total += 64 * 10 + 10

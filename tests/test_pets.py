@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import shutil
 import tarfile
 from pathlib import Path
 
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnnkit.data import CorruptDataError, DataNotFoundError, load_oxford_pets
-from cnnkit.data import pets
+from cnnkit.data import CorruptDataError, DataNotFoundError, load_oxford_pets, pets, remote
+from cnnkit.data.remote import RemoteFile
 
 # (name, class id 1-37, species 1 cat / 2 dog, breed id) as in the real lists.
 TRAINVAL = [("Abyssinian_1", 1, 1, 1), ("Abyssinian_2", 1, 1, 1), ("beagle_3", 5, 2, 3), ("pug_7", 26, 2, 11)]
@@ -60,7 +60,8 @@ def empty_world(tmp_path, monkeypatch):
     """No project data, an empty Keras cache, no network."""
     monkeypatch.setenv("CNNKIT_DATA_DIR", str(tmp_path / "project"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    monkeypatch.setattr(pets, "_online", lambda host, timeout=3.0: False)
+    monkeypatch.setenv(remote.CACHE_DIR_ENV, str(tmp_path / "downloads"))
+    monkeypatch.setattr(remote, "online", lambda host, timeout=remote.CONNECT_TIMEOUT: False)
     monkeypatch.delenv("CNNKIT_OFFLINE", raising=False)
     return tmp_path
 
@@ -120,44 +121,48 @@ def tar_gz(folder: Path, member: str, target: Path) -> str:
     return hashlib.sha256(target.read_bytes()).hexdigest()
 
 
+def served_archives(source: Path, served: Path, corrupt: str = "") -> tuple[RemoteFile, ...]:
+    """The official archives' descriptions, pointing at local copies of tiny archives in the
+    official layout (``corrupt`` names one whose published hash does not match)."""
+    archives = []
+    for archive in pets.PETS_ARCHIVES:
+        digest = tar_gz(source, archive.name.split(".")[0], served / archive.name)
+        archives.append(dataclasses.replace(archive, sha256="0" * 64 if archive.name == corrupt else digest,
+                                            urls=((served / archive.name).as_uri(),)))
+    return tuple(archives)
+
+
 @pytest.fixture
 def fake_server(empty_world, monkeypatch):
-    """Archives in the official layout, 'downloaded' by copying; returns the served folder."""
+    """Archives in the official layout, served from local files; returns the list of hosts probed."""
     source, served = empty_world / "source", empty_world / "served"
     write_pets_folder(source)
     served.mkdir()
-    sums = {name: tar_gz(source, name.split(".")[0], served / name) for name in pets.PETS_ARCHIVES}
-    monkeypatch.setattr(pets, "PETS_ARCHIVES", {name: (sums[name], 1) for name in sums})
-    monkeypatch.setattr(pets, "_online", lambda host, timeout=3.0: True)
-    fetched = []
-
-    def fetch(url, target):
-        assert url.startswith(pets.PETS_URL)
-        fetched.append(url)
-        shutil.copy(served / url.rsplit("/", 1)[1], target)
-
-    monkeypatch.setattr(pets, "_fetch", fetch)
-    return served, fetched
+    monkeypatch.setattr(pets, "PETS_ARCHIVES", served_archives(source, served))
+    probed = []
+    monkeypatch.setattr(remote, "online", lambda host, timeout=remote.CONNECT_TIMEOUT: probed.append(host) or True)
+    return source, served, probed
 
 
 def test_download_checks_unpacks_into_the_keras_cache_and_is_used_next_time(empty_world, fake_server):
-    _, fetched = fake_server
+    _, _, probed = fake_server
     data = load_oxford_pets(image_size=16)
-    assert len(data.names) == 4 and len(fetched) == 2
+    assert len(data.names) == 4 and pets.PETS_HOST in probed
     cache = empty_world / "keras" / "datasets" / "oxford-iiit-pet"
     assert pets.is_pets_folder(cache) and not list(cache.glob("*.tar.gz"))
+    assert not list((empty_world / "downloads").glob("*.tar.gz"))  # archives deleted once unpacked
+    probed.clear()
     load_oxford_pets("test", image_size=16)
-    assert len(fetched) == 2  # the second call reads the cache
+    assert probed == []  # the second call reads the cache
 
 
 def test_corrupt_download_is_deleted_and_reported(empty_world, fake_server, monkeypatch):
-    served, _ = fake_server
-    good = dict(pets.PETS_ARCHIVES)
-    monkeypatch.setattr(pets, "PETS_ARCHIVES", {**good, "images.tar.gz": ("0" * 64, 1)})
+    source, served, _ = fake_server
+    monkeypatch.setattr(pets, "PETS_ARCHIVES", served_archives(source, served, corrupt="images.tar.gz"))
     with pytest.raises(CorruptDataError, match="SHA-256"):
         load_oxford_pets(image_size=16)
     cache = empty_world / "keras" / "datasets" / "oxford-iiit-pet"
-    assert not (cache / "images.tar.gz").exists() and not (cache / "images").exists()
+    assert not (empty_world / "downloads" / "images.tar.gz").exists() and not (cache / "images").exists()
 
 
 def test_trimap_with_other_values_is_reported(tmp_path):

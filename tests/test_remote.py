@@ -1,6 +1,8 @@
 """The remote-file helper: search order, hash checks, offline errors and a download."""
 
 import hashlib
+import time
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +66,25 @@ def test_download_goes_to_the_cache_after_its_hash_is_checked(tmp_path, monkeypa
         fetch(bad)
     assert not (remote.cache_dir() / "bad.bin").exists()
     assert [p.name for p in remote.cache_dir().iterdir()] == ["weights.bin"]
+
+
+def test_network_probe_says_no_quickly_for_an_unreachable_host():
+    start = time.perf_counter()
+    assert remote.online("host.invalid", timeout=2) is False  # .invalid never resolves
+    assert time.perf_counter() - start < 5
+
+
+def test_find_tries_places_in_order_then_a_download(tmp_path, monkeypatch):
+    folder = tmp_path / "complete"
+    folder.mkdir()
+    is_folder = Path.is_dir
+    places = (Place("first", lambda: tmp_path / "absent", is_folder), Place("second", lambda: folder, is_folder))
+    assert remote.find("data", places, "  - by hand") == folder
+    monkeypatch.delenv("CNNKIT_OFFLINE", raising=False)
+    downloaded = tmp_path / "downloaded"
+    way = remote.Download("example.org", lambda: downloaded)
+    monkeypatch.setattr(remote, "online", lambda host, timeout=0: host == "example.org")
+    assert remote.find("data", places[:1], "  - by hand", (way,)) == downloaded
+    monkeypatch.setattr(remote, "online", lambda host, timeout=0: False)
+    with pytest.raises(DataNotFoundError, match="download from example.org: no network"):
+        remote.find("data", places[:1], "  - by hand", (way,))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -96,3 +100,39 @@ def test_plot_curves_draws_one_labelled_line_per_curve():
     plt.close(fig)
     with pytest.raises(ValueError, match="'c'"):
         plot.plot_curves({"c": ([1, 2], [1])}, "x", "y")
+
+
+def test_plot_points_labels_each_point_and_writes_log_ticks_as_plain_numbers():
+    fig = plot.plot_points({"small": (1_000, 0.8), "large": (1_000_000, 0.9)}, "parameters", "accuracy",
+                           title="models", logx=True)
+    ax = fig.axes[0]
+    assert [text.get_text() for text in ax.texts] == ["small", "large"]
+    assert ax.get_xscale() == "log" and ax.get_title() == "models"
+    assert ax.xaxis.get_major_formatter()(10_000, 0) == "10,000"
+    plt.close(fig)
+
+
+def test_plot_history_names_what_the_validation_curves_measure():
+    history = {"iou": [0.5, 0.6], "val_iou": [0.4, 0.55]}
+    fig = plot.plot_history({"U-Net": history}, metrics=("iou",), validation_label="held-out", title="skips")
+    assert [line.get_label() for line in fig.axes[0].lines] == ["U-Net, training", "U-Net, held-out"]
+    assert fig._suptitle.get_text() == "skips"
+    plt.close(fig)
+
+
+def test_every_plot_function_returns_a_figure_or_says_it_returns_an_image_array():
+    for name, function in inspect.getmembers(plot, inspect.isfunction):
+        if name.startswith("_") or function.__module__ != plot.__name__:
+            continue
+        parameters = inspect.signature(function).parameters
+        assert "suptitle" not in parameters and "names" not in parameters, f"{name}: use title and titles"
+        returns = inspect.signature(function).return_annotation
+        assert returns == "Figure" or (returns == "np.ndarray" and "image array" in function.__doc__), name
+
+
+def test_plot_is_a_leaf_that_no_cnnkit_module_imports():
+    package = Path(plot.__file__).parent
+    importers = [path.name for path in package.rglob("*.py") if path.name != "plot.py"
+                 and re.search(r"^\s*(from cnnkit\.plot import|import cnnkit\.plot|from cnnkit import [^\n]*\bplot\b)",
+                               path.read_text(encoding="utf-8"), flags=re.M)]
+    assert importers == []

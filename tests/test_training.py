@@ -12,7 +12,6 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from cnnkit import plot
 from cnnkit.augment.classification import build_augmenter, make_dataset

@@ -4,8 +4,6 @@ from cnnkit.data.datasets import (
     CIFAR10_CLASSES,
     FASHION_MNIST_CLASSES,
     MNIST_CLASSES,
-    CorruptDataError,
-    DataNotFoundError,
     ImageDataset,
     load_cifar10,
     load_fashion_mnist,
@@ -15,6 +13,7 @@ from cnnkit.data.datasets import (
 from cnnkit.data.images import list_sample_images, sample_image
 from cnnkit.data.pets import PETS_CLASSES, PetsData, load_oxford_pets
 from cnnkit.data.pipeline import scale_images, to_dataset
+from cnnkit.data.remote import CorruptDataError, DataNotFoundError
 from cnnkit.data.shapes import SHAPE_CLASSES, ShapesData, make_shapes
 
 __all__ = [

@@ -8,8 +8,9 @@ Each loader looks for the data in this order and uses the first place that has i
 4. the Keras download cache (``~/.keras/datasets`` or ``$KERAS_HOME/datasets``);
 5. a download through ``keras.datasets``, unless ``download=False`` or ``$CNNKIT_OFFLINE=1``.
 
-When none of them works the loader raises :class:`DataNotFoundError` at once, naming
-every place it looked and every way to get the data. Files are validated as they are
+The search is :func:`cnnkit.data.remote.find`, shared by every loader: when none of the places
+works it raises :class:`DataNotFoundError` at once, naming every place it looked and every way
+to get the data. Files are validated as they are
 read (magic numbers, sizes, label range), so a truncated or corrupt file is reported
 instead of silently giving wrong arrays.
 """
@@ -18,15 +19,24 @@ from __future__ import annotations
 
 import gzip
 import pickle
-import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
 from cnnkit import config
-from cnnkit.data.remote import CorruptDataError, DataNotFoundError, file_digest
+from cnnkit.data.remote import (
+    CorruptDataError,
+    Download,
+    Place,
+    find,
+    keras_cache_place,
+    not_at_given_path,
+    project_place,
+    verify,
+)
 
 FASHION_MNIST_CLASSES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -180,107 +190,76 @@ def read_cifar_folder(folder: Path) -> Arrays:
 
 # --------------------------------------------------------------------------- the search
 @dataclass(frozen=True)
-class _Place:
-    """One place a data set may be: a description, a path, and the reader for it."""
-
-    source: str
-    path: Path
-    found: Callable[[Path], bool]
-    read: Callable[[Path], Arrays]
-
-
-def _idx_place(source: str, path: Path, num_classes: int = 10) -> _Place:
-    return _Place(source, path, _has_idx_folder, lambda p: read_idx_folder(p, num_classes))
-
-
-def _npz_place(source: str, path: Path) -> _Place:
-    return _Place(source, path, Path.is_file, read_mnist_npz)
-
-
-def _cifar_place(source: str, path: Path) -> _Place:
-    return _Place(source, path, _has_cifar_folder, read_cifar_folder)
-
-
-@dataclass(frozen=True)
 class _Spec:
-    """What a loader needs to know about one data set."""
+    """What a loader needs to know about one data set: the places it may be, searched in order
+    by :func:`cnnkit.data.remote.find`; the paths an explicit ``path`` argument may mean; how
+    to read what is found; and how ``keras.datasets`` downloads it."""
 
     name: str
     class_names: tuple[str, ...]
-    places: Callable[[], list[_Place]]
-    explicit: Callable[[Path], list[_Place]]
+    places: tuple[Place, ...]
+    explicit: Callable[[Path], list[Path]]
+    read: Callable[[Path], Arrays]
     keras_loader: str  # attribute of keras.datasets
     download_host: str
     how_to_get: str
     verify_download: Callable[[], None] = lambda: None
 
 
-def _online(host: str, timeout: float = 3.0) -> bool:
-    """True when a TCP connection to ``host`` opens within ``timeout`` seconds."""
-    try:
-        with socket.create_connection((host, 443), timeout=timeout):
-            return True
-    except OSError:
-        return False
+def _system(relative: str, present: Callable[[Path], bool]) -> Place:
+    # Reads SYSTEM_DATASETS when searched, not when defined, so that tests can point it elsewhere.
+    return Place("system datasets", lambda: SYSTEM_DATASETS / relative, present)
 
 
 def _verify_fashion_download() -> None:
+    """Check Keras' Fashion-MNIST download against the MD5 sums Zalando publishes."""
     folder = config.keras_cache_dir() / "datasets" / "fashion-mnist"
     for name, expected in FASHION_MNIST_MD5.items():
-        actual = file_digest(folder / name, "md5")
-        if actual != expected:
-            raise CorruptDataError(
-                f"Downloaded {folder / name} has MD5 {actual}, expected {expected}. "
-                "Delete the file and try again."
-            )
+        verify(folder / name, expected, algorithm="md5")
+
+
+def _keras_download(spec: _Spec) -> Download:
+    """Keras downloads and caches the data set; the search then finds it in the Keras cache."""
+
+    def run() -> Path:
+        import keras
+
+        getattr(keras.datasets, spec.keras_loader).load_data()
+        spec.verify_download()
+        return find(spec.name, spec.places, spec.how_to_get, download_ok=False)
+
+    return Download(spec.download_host, run)
 
 
 def _load(spec: _Spec, path: str | Path | None, download: bool) -> ImageDataset:
     if path is not None:
         path = Path(path).expanduser()
-        for place in spec.explicit(path):
-            if place.found(place.path):
-                return ImageDataset(*place.read(place.path), spec.class_names)
-        raise DataNotFoundError(
-            f"{spec.name} is not at the path you gave: {path}. {spec.how_to_get}"
-        )
-    looked = []
-    for place in spec.places():
-        if place.found(place.path):
-            return ImageDataset(*place.read(place.path), spec.class_names)
-        looked.append(f"  - {place.source}: {place.path}")
-    if download and not config.offline():
-        if _online(spec.download_host):
-            import keras
-
-            loader = getattr(keras.datasets, spec.keras_loader)
-            (x_train, y_train), (x_test, y_test) = loader.load_data()
-            spec.verify_download()
-            return ImageDataset(
-                (x_train, y_train.reshape(-1)), (x_test, y_test.reshape(-1)), spec.class_names
-            )
-        looked.append(f"  - download from {spec.download_host}: no network connection")
+        found = next((candidate for candidate in spec.explicit(path)
+                      if any(place.present(candidate) for place in spec.places)), None)
+        if found is None:
+            raise not_at_given_path(spec.name, path, spec.how_to_get)
     else:
-        looked.append(f"  - download: switched off (download=False or ${config.OFFLINE_ENV}=1)")
-    raise DataNotFoundError(
-        f"{spec.name} was not found. Places searched, in order:\n" + "\n".join(looked)
-        + f"\nWays to get it:\n{spec.how_to_get}"
-    )
+        found = find(spec.name, spec.places, spec.how_to_get, (_keras_download(spec),), download)
+    (x_train, y_train), (x_test, y_test) = spec.read(found)
+    # Keras' CIFAR-10 labels have shape (n, 1); every loader returns (n,).
+    return ImageDataset((x_train, y_train.reshape(-1)), (x_test, y_test.reshape(-1)), spec.class_names)
 
 
-def _cache() -> Path:
-    return config.keras_cache_dir() / "datasets"
+def _npz_or_idx_folder(path: Path) -> Arrays:
+    """MNIST as Keras' ``mnist.npz`` file or as a folder of IDX files."""
+    return read_mnist_npz(path) if path.is_file() else read_idx_folder(path)
 
 
 _FASHION = _Spec(
     name="Fashion-MNIST",
     class_names=FASHION_MNIST_CLASSES,
-    places=lambda: [
-        _idx_place("project data folder", config.data_dir() / "fashion-mnist"),
-        _idx_place("system datasets", SYSTEM_DATASETS / "fashion-mnist"),
-        _idx_place("Keras cache", _cache() / "fashion-mnist"),
-    ],
-    explicit=lambda p: [_idx_place("path", p)],
+    places=(
+        project_place("fashion-mnist", _has_idx_folder),
+        _system("fashion-mnist", _has_idx_folder),
+        keras_cache_place("datasets/fashion-mnist", _has_idx_folder),
+    ),
+    explicit=lambda p: [p],
+    read=read_idx_folder,
     keras_loader="fashion_mnist",
     download_host="storage.googleapis.com",
     how_to_get=(
@@ -295,13 +274,14 @@ _FASHION = _Spec(
 _MNIST = _Spec(
     name="MNIST",
     class_names=MNIST_CLASSES,
-    places=lambda: [
-        _npz_place("project data folder", config.data_dir() / "mnist.npz"),
-        _idx_place("project data folder", config.data_dir() / "mnist"),
-        _idx_place("system datasets", SYSTEM_DATASETS / "mnist"),
-        _npz_place("Keras cache", _cache() / "mnist.npz"),
-    ],
-    explicit=lambda p: [_npz_place("path", p), _idx_place("path", p), _npz_place("path", p / "mnist.npz")],
+    places=(
+        project_place("mnist.npz"),
+        project_place("mnist", _has_idx_folder),
+        _system("mnist", _has_idx_folder),
+        keras_cache_place("datasets/mnist.npz"),
+    ),
+    explicit=lambda p: [p, p / "mnist.npz"],
+    read=_npz_or_idx_folder,
     keras_loader="mnist",
     download_host="storage.googleapis.com",
     how_to_get=(
@@ -314,14 +294,15 @@ _MNIST = _Spec(
 _CIFAR10 = _Spec(
     name="CIFAR-10",
     class_names=CIFAR10_CLASSES,
-    places=lambda: [
-        _cifar_place("project data folder", config.data_dir() / "cifar-10-batches-py"),
-        _cifar_place("system datasets", SYSTEM_DATASETS / "cifar-10-batches-py"),
+    places=(
+        project_place("cifar-10-batches-py", _has_cifar_folder),
+        _system("cifar-10-batches-py", _has_cifar_folder),
         # Keras 3 extracts into "<name>-target/"; Keras 2 used the bare folder.
-        _cifar_place("Keras cache", _cache() / "cifar-10-batches-py-target" / "cifar-10-batches-py"),
-        _cifar_place("Keras cache", _cache() / "cifar-10-batches-py"),
-    ],
-    explicit=lambda p: [_cifar_place("path", p), _cifar_place("path", p / "cifar-10-batches-py")],
+        keras_cache_place("datasets/cifar-10-batches-py-target/cifar-10-batches-py", _has_cifar_folder),
+        keras_cache_place("datasets/cifar-10-batches-py", _has_cifar_folder),
+    ),
+    explicit=lambda p: [p, p / "cifar-10-batches-py"],
+    read=read_cifar_folder,
     keras_loader="cifar10",
     download_host="www.cs.toronto.edu",
     how_to_get=(

@@ -8,10 +8,13 @@ with its credit and licence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
+
+from cnnkit import config
+from cnnkit.data.remote import RemoteFile, fetch, project_place
 
 
 def _skimage(name: str) -> Callable[[], np.ndarray]:
@@ -43,29 +46,22 @@ def _matplotlib(filename: str) -> Callable[[], np.ndarray]:
     return load
 
 
-#: SHA-256 of the paintings committed to the repository's data/ folder.
-PROJECT_IMAGE_SHA256 = {
-    "starry_night.jpg": "5cd14f39f54c0a518f2fdcdf784c2c91219df97505446866817d1e2777b84a70",
-}
+def _course_file(name: str, sha256: str) -> RemoteFile:
+    """A file of the repository's ``data/`` folder. Where cnnkit is installed without the
+    repository (Colab), it is downloaded once from the course repository on GitHub."""
+    return RemoteFile(name, sha256, places=(project_place(name),),
+                      urls=(f"https://raw.githubusercontent.com/{config.COURSE_REPO}/main/data/{name}",))
 
 
-def _project(filename: str) -> Callable[[], np.ndarray]:
-    """A file of the repository's data/ folder; where cnnkit is installed without the repository
-    (Colab), it is downloaded once from the course repository on GitHub and checked."""
+#: The paintings committed to the repository's data/ folder, with their SHA-256.
+STARRY_NIGHT = _course_file("starry_night.jpg", "5cd14f39f54c0a518f2fdcdf784c2c91219df97505446866817d1e2777b84a70")
 
+
+def _project(file: RemoteFile) -> Callable[[], np.ndarray]:
     def load() -> np.ndarray:
         import matplotlib.image
 
-        from cnnkit import config
-
-        path = config.data_dir() / filename
-        if not path.is_file():
-            import keras
-
-            url = f"https://raw.githubusercontent.com/{config.COURSE_REPO}/main/data/{filename}"
-            path = keras.utils.get_file(filename, url, file_hash=PROJECT_IMAGE_SHA256[filename],
-                                        cache_subdir="cnnkit")
-        return matplotlib.image.imread(path)
+        return matplotlib.image.imread(fetch(file))
 
     return load
 
@@ -103,7 +99,7 @@ SAMPLE_IMAGES: dict[str, SampleImage] = {
                           "Flower, by vultilion on Flickr; CC BY 2.0"),
     "grace_hopper": SampleImage(_matplotlib("grace_hopper.jpg"), "matplotlib",
                                 "Rear Admiral Grace Hopper, U.S. Navy photo; public domain"),
-    "starry_night": SampleImage(_project("starry_night.jpg"), "this course's data/ folder",
+    "starry_night": SampleImage(_project(STARRY_NIGHT), "this course's data/ folder",
                                 "The Starry Night, by Vincent van Gogh, 1889; public domain (via Debian's opencv-doc)"),
 }
 

@@ -8,10 +8,10 @@ the data in this order and uses the first place that has it:
 1. the ``path`` argument, when given (a missing or broken path is an error, not a fallback);
 2. the project's data folder: ``data/oxford-iiit-pet`` (or under ``$CNNKIT_DATA_DIR``);
 3. the Keras cache: ``~/.keras/datasets/oxford-iiit-pet`` (or under ``$KERAS_HOME``);
-4. a download of ``images.tar.gz`` and ``annotations.tar.gz`` from the University of Oxford
-   into the Keras cache, unless ``download=False`` or ``$CNNKIT_OFFLINE=1``. Each archive is
-   checked against its published SHA-256 before it is unpacked; a corrupt one is deleted
-   and reported.
+4. a download of ``images.tar.gz`` and ``annotations.tar.gz`` from the University of Oxford,
+   unpacked into the Keras cache, unless ``download=False`` or ``$CNNKIT_OFFLINE=1``. Each
+   archive is checked against its published SHA-256 before it is unpacked; a corrupt one is
+   deleted and reported (:mod:`cnnkit.data.remote` does the search, the download and the checks).
 
 A data folder holds ``images/<name>.jpg``, ``annotations/trimaps/<name>.png`` and the split
 lists ``annotations/trainval.txt``, ``annotations/test.txt`` and ``annotations/list.txt``,
@@ -27,18 +27,23 @@ from typing import NamedTuple
 import numpy as np
 
 from cnnkit import config
-from cnnkit.data.datasets import _online
-from cnnkit.data.remote import CorruptDataError, DataNotFoundError, file_digest
+from cnnkit.data.remote import (
+    CorruptDataError,
+    Download,
+    RemoteFile,
+    fetch,
+    find,
+    keras_cache_place,
+    not_at_given_path,
+    project_place,
+)
 
 PETS_URL = "https://thor.robots.ox.ac.uk/~vgg/data/pets/"
 PETS_HOST = "thor.robots.ox.ac.uk"
-# SHA-256 and size in bytes of the archives as published (the same sums TensorFlow Datasets pins).
-PETS_ARCHIVES = {
-    "images.tar.gz": ("67195c5e1c01f1ab5f9b6a5d22b8c27a580d896ece458917e61d459337fa318d", 791_918_971),
-    "annotations.tar.gz": ("52425fb6de5c424942b7626b428656fcbd798db970a937df61750c0f1d358e91", 19_173_078),
-}
 FOLDER_NAME = "oxford-iiit-pet"
 SPLITS = {"trainval": "trainval.txt", "test": "test.txt", "all": "list.txt"}
+#: The smallest ``image_size`` accepted, in pixels.
+MIN_IMAGE_SIZE = 8
 
 #: Mask classes after loading. The trimaps store 1 = pet, 2 = background, 3 = the unsure
 #: border around the pet; the loader renumbers them so that background is 0, as in make_shapes.
@@ -61,6 +66,14 @@ HOW_TO_GET = (
     f"{PETS_URL}, checked and unpacked into the Keras cache\n"
     "  - or download images.tar.gz and annotations.tar.gz from https://www.robots.ox.ac.uk/~vgg/data/pets/ "
     f"and unpack both into data/{FOLDER_NAME}/ (giving images/ and annotations/ there)"
+)
+
+#: The two archives as published, with their SHA-256 (the sums TensorFlow Datasets pins too).
+PETS_ARCHIVES = (
+    RemoteFile("images.tar.gz", "67195c5e1c01f1ab5f9b6a5d22b8c27a580d896ece458917e61d459337fa318d",
+               urls=(PETS_URL + "images.tar.gz",), how_to_get=HOW_TO_GET, size_bytes=791_918_971),
+    RemoteFile("annotations.tar.gz", "52425fb6de5c424942b7626b428656fcbd798db970a937df61750c0f1d358e91",
+               urls=(PETS_URL + "annotations.tar.gz",), how_to_get=HOW_TO_GET, size_bytes=19_173_078),
 )
 
 
@@ -143,37 +156,24 @@ def read_pets_folder(folder: Path, split: str = "trainval", image_size: int = 12
 
 
 # --------------------------------------------------------------------------- downloading
-def _fetch(url: str, target: Path) -> None:
-    """Download ``url`` to the file ``target``, with a progress bar."""
-    import keras
-
-    keras.utils.get_file(fname=target.name, origin=url, cache_dir=str(target.parent), cache_subdir="")
-
-
-def download_pets(folder: Path) -> None:
-    """Download both archives into ``folder``, check their SHA-256, unpack them there, and
-    delete the archives. A corrupt archive is deleted and reported with :class:`CorruptDataError`."""
+def download_pets(folder: Path) -> Path:
+    """Download both archives (into the course's download cache, each checked against its
+    SHA-256 by :func:`cnnkit.data.remote.fetch`), unpack them into ``folder``, delete the
+    archives and return ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    archives = []
-    for name, (expected, size) in PETS_ARCHIVES.items():
-        archive = folder / name
-        if not archive.is_file():
-            print(f"Downloading {name} ({size / 1e6:.0f} MB) from {PETS_URL}")
-            _fetch(PETS_URL + name, archive)
-        actual = file_digest(archive, "sha256")
-        if actual != expected:
-            archive.unlink()
-            raise CorruptDataError(f"{archive} has SHA-256 {actual}, expected {expected}: the download is "
-                                   "incomplete or corrupt. It was deleted; call again to download it again.")
-        archives.append(archive)
+    archives = [fetch(archive) for archive in PETS_ARCHIVES]
     for archive in archives:
         # The archives are named .tar.gz but are plain tar files: "r:*" reads either.
         with tarfile.open(archive, "r:*") as tar:
             tar.extractall(folder, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
-        archive.unlink()
+        archive.unlink()  # 800 MB that the unpacked folder now holds
+    return folder
 
 
 # --------------------------------------------------------------------------- the search
+_PLACES = (project_place(FOLDER_NAME, is_pets_folder), keras_cache_place(f"datasets/{FOLDER_NAME}", is_pets_folder))
+
+
 def load_oxford_pets(split: str = "trainval", image_size: int = 128, limit: int | None = None,
                      path: str | Path | None = None, download: bool = True) -> PetsData:
     """Load photos and segmentation masks of the Oxford-IIIT Pet data set.
@@ -191,29 +191,18 @@ def load_oxford_pets(split: str = "trainval", image_size: int = 128, limit: int 
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {tuple(SPLITS)}, got {split!r}.")
-    if image_size < 8:
-        raise ValueError(f"image_size must be at least 8 pixels, got {image_size!r}.")
+    if image_size < MIN_IMAGE_SIZE:
+        raise ValueError(f"image_size must be at least {MIN_IMAGE_SIZE} pixels, got {image_size!r}.")
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be None or >= 0, got {limit!r}.")
     if path is not None:
         path = Path(path).expanduser()
-        for folder in (path, path / FOLDER_NAME):
-            if is_pets_folder(folder):
-                return read_pets_folder(folder, split, image_size, limit)
-        raise DataNotFoundError(f"Oxford-IIIT Pet is not at the path you gave: {path} (expected images/ and "
-                                f"annotations/ with trimaps/ and the split lists there).\n{HOW_TO_GET}")
-    cache = config.keras_cache_dir() / "datasets" / FOLDER_NAME
-    places = [("project data folder", config.data_dir() / FOLDER_NAME), ("Keras cache", cache)]
-    for _, folder in places:
-        if is_pets_folder(folder):
-            return read_pets_folder(folder, split, image_size, limit)
-    looked = [f"  - {source}: {folder}" for source, folder in places]
-    if download and not config.offline():
-        if _online(PETS_HOST):
-            download_pets(cache)
-            return read_pets_folder(cache, split, image_size, limit)
-        looked.append(f"  - download from {PETS_HOST}: no network connection")
+        folder = next((folder for folder in (path, path / FOLDER_NAME) if is_pets_folder(folder)), None)
+        if folder is None:
+            raise not_at_given_path("Oxford-IIIT Pet", path, HOW_TO_GET,
+                                    expected="images/ and annotations/ with trimaps/ and the split lists")
     else:
-        looked.append(f"  - download: switched off (download=False or ${config.OFFLINE_ENV}=1)")
-    raise DataNotFoundError("Oxford-IIIT Pet was not found. Places searched, in order:\n" + "\n".join(looked)
-                            + f"\nWays to get it:\n{HOW_TO_GET}")
+        unpack_into = config.keras_cache_dir() / "datasets" / FOLDER_NAME
+        downloads = (Download(PETS_HOST, lambda: download_pets(unpack_into)),)
+        folder = find("Oxford-IIIT Pet", _PLACES, HOW_TO_GET, downloads, download)
+    return read_pets_folder(folder, split, image_size, limit)

@@ -7,13 +7,15 @@ always gives the same images, and a thousand 64x64 images take well under a seco
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
 
 SHAPE_CLASSES = ("circle", "square", "triangle")
 BACKGROUNDS = ("plain", "noise", "texture")
+#: The smallest ``image_size`` accepted, in pixels.
+MIN_IMAGE_SIZE = 16
 
 
 class ShapesData(NamedTuple):
@@ -60,7 +62,7 @@ def _shape_mask(kind: int, size: int, cx: float, cy: float, radius: float, angle
     return inside
 
 
-@lru_cache(maxsize=None)
+@cache
 def _textures() -> tuple[np.ndarray, ...]:
     from cnnkit.data.images import sample_image
 
@@ -104,8 +106,8 @@ def make_shapes(
         seed: the same seed gives the same data.
     """
     low, high = (shapes_per_image, shapes_per_image) if isinstance(shapes_per_image, int) else shapes_per_image
-    if num_images < 0 or image_size < 16:
-        raise ValueError(f"num_images must be >= 0 and image_size >= 16, got {num_images}, {image_size}.")
+    if num_images < 0 or image_size < MIN_IMAGE_SIZE:
+        raise ValueError(f"num_images must be >= 0 and image_size >= {MIN_IMAGE_SIZE}, got {num_images}, {image_size}.")
     if not 1 <= low <= high:
         raise ValueError(f"shapes_per_image must satisfy 1 <= low <= high, got {shapes_per_image!r}.")
     if not 0 < radius_range[0] <= radius_range[1] < 0.5:

@@ -40,9 +40,3 @@ def count_macs(model) -> int:
         total += count_macs(layer) if isinstance(layer, keras.Model) else layer_macs(layer)
     return total
 
-
-def summary_row(model) -> dict:
-    """``{"model", "parameters", "MACs", "layers with weights"}`` for a comparison table."""
-    weighted = sum(1 for layer in model.layers if layer.weights and layer_macs(layer))
-    return {"model": model.name, "parameters": model.count_params(), "MACs": count_macs(model),
-            "layers with weights": weighted}

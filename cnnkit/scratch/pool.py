@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 # From notebook 02, pooling and activations.
 def pool_forward(A_prev, f, stride, mode="max"):
     """Forward pass of a pooling layer, channel by channel, without padding.

