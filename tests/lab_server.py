@@ -49,11 +49,12 @@ def running_lab(root: Path, state: Path, env: dict[str, str] | None = None):
             try:
                 get(f"{base}/api/status?token={TOKEN}")
                 break
-            except OSError:
+            except OSError as error:
                 if server.poll() is not None:
-                    raise RuntimeError("Jupyter Lab exited:\n" + (state / "jupyter-lab.log").read_text()[-2000:])
+                    log_tail = (state / "jupyter-lab.log").read_text()[-2000:]
+                    raise RuntimeError(f"Jupyter Lab exited:\n{log_tail}") from error
                 if time.time() > deadline:
-                    raise RuntimeError(f"Jupyter Lab did not answer within {START_SECONDS} s")
+                    raise RuntimeError(f"Jupyter Lab did not answer within {START_SECONDS} s") from error
                 time.sleep(0.5)
         yield base
     finally:

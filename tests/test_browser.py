@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from lab_server import TOKEN, running_lab
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,6 +10,7 @@ the pinned packages, or the system datasets that set-up installs. Logs go to
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sysconfig
@@ -56,9 +57,9 @@ def _colab_like_environment(tmp_path: Path, monkeypatch) -> str:
     python = _python_without_the_course(tmp_path / "env")
     kernels = tmp_path / "jupyter" / "kernels" / "colab"
     kernels.mkdir(parents=True)
-    (kernels / "kernel.json").write_text(
-        '{"argv": ["%s", "-m", "ipykernel_launcher", "-f", "{connection_file}"], '
-        '"display_name": "Colab-like", "language": "python"}' % python)
+    spec = {"argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Colab-like", "language": "python"}
+    (kernels / "kernel.json").write_text(json.dumps(spec))
     stub = tmp_path / "stub" / "google" / "colab"
     stub.mkdir(parents=True)  # "google" stays a namespace package: protobuf lives there too
     (stub / "__init__.py").write_text(COLAB_STUB)
