@@ -68,11 +68,11 @@ def logits(model, input_shape, num_classes, text, batch=3, seed=0):
     return x, out
 
 
-def probabilities(builder, input_shape, *args, batch=3, seed=0, **kwargs):
-    """Build a model with ``builder(input_shape, *args, classifier_activation="softmax", **kwargs)`` and
-    check that its outputs, over their last axis (the classes; per pixel for a segmentation model),
-    are probabilities that sum to 1."""
-    model, text = build(builder, input_shape, *args, classifier_activation="softmax", **kwargs,
+def probabilities(builder, *args, input_shape, batch=3, seed=0, **kwargs):
+    """Build a model with ``builder(*args, classifier_activation="softmax", **kwargs)``, run it on
+    images of ``input_shape`` and check that its outputs, over their last axis (the classes; per
+    pixel for a segmentation model), are probabilities that sum to 1."""
+    model, text = build(builder, *args, classifier_activation="softmax", **kwargs,
                         _hint="The builder takes classifier_activation (None or \"softmax\") and gives it to the "
                               "last layer as its activation.")
     _, out = _outputs(model, input_shape, batch, seed)

@@ -40,7 +40,7 @@ def check_build_mlp(build_mlp):
     for input_shape, num_classes in [((28, 28, 1), 10), ((32, 32, 3), 5)]:
         model, text = build(build_mlp, input_shape, num_classes)
         logits(model, input_shape, num_classes, text)
-        probabilities(build_mlp, input_shape, num_classes)
+        probabilities(build_mlp, input_shape, num_classes, input_shape=input_shape)
         if layers_of(model, keras.layers.Conv2D):
             fail(text, "the model has Conv2D layers.", "build_mlp is the dense baseline: Flatten, then Dense layers only.")
         _hidden_activation_hint(model, text)
@@ -58,7 +58,7 @@ def check_build_lenet5(build_lenet5):
     for input_shape, num_classes in [((28, 28, 1), 10), ((32, 32, 3), 7)]:
         model, text = build(build_lenet5, input_shape, num_classes)
         logits(model, input_shape, num_classes, text)
-        probabilities(build_lenet5, input_shape, num_classes)
+        probabilities(build_lenet5, input_shape, num_classes, input_shape=input_shape)
         convs = layers_of(model, keras.layers.Conv2D)
         if [(c.filters, tuple(c.kernel_size)) for c in convs] != [(6, (5, 5)), (16, (5, 5))]:
             found = [f"{c.filters} filters {c.kernel_size[0]}x{c.kernel_size[1]}" for c in convs] or "none"

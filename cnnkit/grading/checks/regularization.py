@@ -200,7 +200,7 @@ def check_build_regularized_cnn(build_regularized_cnn):
     shape, classes = (28, 28, 1), 10
     model, text = build(build_regularized_cnn, shape, classes)
     logits(model, shape, classes, text)
-    probabilities(build_regularized_cnn, shape, classes)
+    probabilities(build_regularized_cnn, shape, classes, input_shape=shape)
     expected = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 32 + 32) + (7 * 7 * 32 * 128 + 128) + (128 * classes + classes)
     if model.count_params() != expected:
         fail(text, f"the model has {model.count_params():,} parameters, expected {expected:,}.",
