@@ -44,7 +44,8 @@ def _outputs(model, input_shape, batch, seed):
     return x, np.asarray(out, dtype=np.float64)
 
 
-def _are_probabilities(out, axis=-1):
+def are_probabilities(out, axis=-1):
+    """True when ``out`` is non-negative and sums to 1 along ``axis``: a softmax's output, not logits."""
     return bool(np.all(out >= 0) and np.allclose(out.sum(axis=axis), 1.0, atol=1e-4))
 
 
@@ -63,7 +64,7 @@ def logits(model, input_shape, num_classes, text, batch=3, seed=0):
             hint = "The model must map (batch, *input_shape) to (batch, num_classes)."
         fail(text, f"the model's output has shape {out.shape} for a batch of {batch}, "
                    f"expected {(batch, num_classes)}.", hint)
-    if _are_probabilities(out):
+    if are_probabilities(out):
         fail(text, "the model outputs probabilities, not logits.", SOFTMAX_TWICE)
     return x, out
 
@@ -76,7 +77,7 @@ def probabilities(builder, *args, input_shape, batch=3, seed=0, **kwargs):
                         _hint="The builder takes classifier_activation (None or \"softmax\") and gives it to the "
                               "last layer as its activation.")
     _, out = _outputs(model, input_shape, batch, seed)
-    if not _are_probabilities(out):
+    if not are_probabilities(out):
         fail(text, "the outputs are not probabilities (they do not sum to 1 over the classes).", IGNORES_SOFTMAX)
 
 
