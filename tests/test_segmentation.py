@@ -72,7 +72,8 @@ def test_combined_loss_is_cross_entropy_plus_one_minus_dice_and_trains():
     dice = float(dice_coefficient(np.eye(3, dtype=np.float32)[labels], probabilities))
     expected = cross_entropy + 1 - dice
     assert float(combined_loss(labels, probabilities, from_logits=False)) == pytest.approx(expected, rel=1e-5)
-    assert float(combined_loss(labels[..., None], probabilities, from_logits=False)) == pytest.approx(expected, rel=1e-5)
+    with_channel_axis = combined_loss(labels[..., None], probabilities, from_logits=False)
+    assert float(with_channel_axis) == pytest.approx(expected, rel=1e-5)
     # By default y_pred holds logits: any logits whose softmax is `probabilities` give the same loss.
     logits = np.log(probabilities) + 3.0
     assert float(combined_loss(labels, logits)) == pytest.approx(expected, rel=1e-5)

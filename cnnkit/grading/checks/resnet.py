@@ -305,8 +305,8 @@ def check_build_resnet(build_resnet):
         hint = hints.get(size, "Stem /4, then stages with base_filters, 2 * base_filters... filters, stride 2 from "
                                "stage 2 on.")
         if len(got) == 4 and got[3] != 256:
-            hint = ("Stage s (from 0) uses base_filters * 2**s filters; pass them to the block, which outputs 4x as many "
-                    "when it is a bottleneck.")
+            hint = ("Stage s (from 0) uses base_filters * 2**s filters; pass them to the block, which outputs 4x as "
+                    "many when it is a bottleneck.")
         fail(text, f"without the top, the output has shape {got}, expected (None, 2, 2, 256).", hint)
 
     # A small ResNet for 28x28 grey images: 3x3 stem, three stages, pooling and the classifier.

@@ -1,4 +1,5 @@
 """The stem convolution keeps its bias although batch norm follows it."""
+
 import keras
 from keras import layers
 
@@ -6,8 +7,17 @@ EXERCISE = "build_resnet"
 EXPECTED_HINT = "stem convolution has a bias"
 
 
-def build_resnet(block, blocks_per_stage, input_shape, num_classes, base_filters=64, small_input=False,
-                 include_top=True, classifier_activation=None, name="resnet"):
+def build_resnet(
+    block,
+    blocks_per_stage,
+    input_shape,
+    num_classes,
+    base_filters=64,
+    small_input=False,
+    include_top=True,
+    classifier_activation=None,
+    name="resnet",
+):
     inputs = keras.Input(shape=input_shape)
     x = layers.Conv2D(base_filters, 3 if small_input else 7, strides=1 if small_input else 2, padding="same")(inputs)
     x = layers.Activation("relu")(layers.BatchNormalization()(x))

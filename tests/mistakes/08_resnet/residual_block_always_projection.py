@@ -1,5 +1,5 @@
 """Uses a projection even when input and output have the same shape."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"

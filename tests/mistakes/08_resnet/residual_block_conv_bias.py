@@ -1,4 +1,5 @@
 """Gives the block's convolutions a bias although batch norm follows each of them."""
+
 from keras import layers
 
 EXERCISE = "residual_block"

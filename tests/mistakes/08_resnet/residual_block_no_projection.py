@@ -1,5 +1,5 @@
 """Always adds the input as it is, even when stride or channels change."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"

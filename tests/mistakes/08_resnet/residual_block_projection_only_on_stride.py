@@ -1,5 +1,5 @@
 """Projects the shortcut only when the stride is 2, not when only the channels change."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"

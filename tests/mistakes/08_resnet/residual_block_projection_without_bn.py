@@ -1,5 +1,5 @@
 """The projection shortcut is a bare 1x1 convolution."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"

@@ -1,5 +1,5 @@
 """Applies the ReLU to the main path before adding the shortcut, and none after."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"

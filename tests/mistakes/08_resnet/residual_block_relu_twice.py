@@ -1,5 +1,5 @@
 """Keeps a ReLU after the second batch normalisation and adds another after the sum."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"

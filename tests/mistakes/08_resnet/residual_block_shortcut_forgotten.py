@@ -1,5 +1,5 @@
 """Builds the layers of the shortcut but adds the main path to itself: a plain block."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"

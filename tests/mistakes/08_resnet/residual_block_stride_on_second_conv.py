@@ -1,5 +1,5 @@
 """Puts the stride on the second 3x3 convolution."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"
