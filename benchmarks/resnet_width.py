@@ -32,12 +32,13 @@ EPOCH_IMAGES = 60_000
 
 def small_resnet(width: int) -> keras.Model:
     """Notebook 08's small ResNet for 28x28x1 images: one basic block per stage, ``width`` filters first."""
-    return build_resnet(residual_block, [1, 1, 1], (28, 28, 1), 10, width=width, small_input=True)
+    return build_resnet(residual_block, [1, 1, 1], (28, 28, 1), 10, base_filters=width, small_input=True)
 
 
 def seconds_per_epoch(model: keras.Model, batches: int, repeats: int) -> float:
     """Seconds for ``model`` to train on one 60,000-image epoch: the best of ``repeats`` timed runs."""
-    model.compile(optimizer=keras.optimizers.AdamW(1e-3), loss="sparse_categorical_crossentropy")
+    model.compile(optimizer=keras.optimizers.AdamW(1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     rng = np.random.default_rng(0)
     images = rng.random((batches * BATCH_SIZE, 28, 28, 1), dtype=np.float32)
     labels = rng.integers(0, 10, batches * BATCH_SIZE)

@@ -58,9 +58,10 @@ def train_mirrored(images, labels, devices, batch_per_replica=64, seed=0):
     strategy = tf.distribute.MirroredStrategy(devices)
     with strategy.scope():  # every variable created in here is mirrored: one copy on each device
         keras.utils.set_random_seed(seed)
-        model = build_resnet(residual_block, [1, 1, 1], images.shape[1:], 10, width=8, small_input=True,
+        model = build_resnet(residual_block, [1, 1, 1], images.shape[1:], 10, base_filters=8, small_input=True,
                              name="mirrored")
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+        model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                       metrics=["accuracy"])
     global_batch = batch_per_replica * strategy.num_replicas_in_sync  # fit splits each batch between replicas
     start = time.perf_counter()

@@ -3,7 +3,8 @@
 cross-entropy with Dice.
 
 Conventions: a *label map* holds one integer class per pixel, shape (batch, height, width);
-*probabilities* have shape (batch, height, width, num_classes) and sum to 1 over the last axis.
+*logits*, what ``build_unet`` returns by default, have shape (batch, height, width, num_classes);
+*probabilities*, their softmax over the last axis, have the same shape and sum to 1 over it.
 ``dice_coefficient`` and ``mean_iou`` are the solutions of notebook 10, written with
 ``keras.ops`` so that they work on NumPy arrays and tensors alike and can sit inside a loss.
 """
@@ -64,22 +65,27 @@ def mean_iou(y_true, y_pred, num_classes):
     return ops.sum(ops.where(present, iou, 0.0)) / ops.sum(ops.cast(present, "float32"))
 
 
-def combined_loss(y_true, y_pred, dice_weight=1.0):
+def combined_loss(y_true, y_pred, dice_weight=1.0, from_logits=True):
     """Cross-entropy plus ``dice_weight * (1 - Dice)``: a loss for ``model.compile``.
 
     Cross-entropy gives every pixel a useful gradient from the first step; the Dice term
-    weighs each class equally, however few pixels it covers.
+    weighs each class equally, however few pixels it covers. The cross-entropy is computed
+    from the logits (the stable way, as ``from_logits=True`` does in Keras' losses); the Dice
+    coefficient needs probabilities, so it gets their softmax.
 
     Args:
         y_true: label map, shape (batch, height, width) or (batch, height, width, 1).
-        y_pred: probabilities, shape (batch, height, width, num_classes).
+        y_pred: logits, shape (batch, height, width, num_classes), or probabilities when
+            ``from_logits=False``.
         dice_weight: how much the Dice term counts.
+        from_logits: whether ``y_pred`` holds logits (the course's models return them).
 
     Returns:
         A scalar tensor.
     """
     num_classes = y_pred.shape[-1]
     labels = ops.cast(ops.reshape(y_true, ops.shape(y_pred)[:-1]), "int32")
-    cross_entropy = ops.mean(ops.sparse_categorical_crossentropy(labels, y_pred))
-    dice = dice_coefficient(ops.one_hot(labels, num_classes), y_pred)
+    cross_entropy = ops.mean(ops.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits))
+    probabilities = ops.softmax(y_pred, axis=-1) if from_logits else y_pred
+    dice = dice_coefficient(ops.one_hot(labels, num_classes), probabilities)
     return cross_entropy + dice_weight * (1.0 - dice)

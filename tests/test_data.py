@@ -221,8 +221,8 @@ def test_every_sample_image_loads_as_unit_floats(name):
 
 
 def test_sample_image_resizing_and_gray():
-    assert sample_image("chelsea", size=64).shape == (64, 64, 3)
-    assert sample_image("chelsea", size=(40, 30), gray=True).shape == (40, 30, 1)
+    assert sample_image("chelsea", image_size=64).shape == (64, 64, 3)
+    assert sample_image("chelsea", image_size=(40, 30), gray=True).shape == (40, 30, 1)
     credits = list_sample_images()
     assert "CC0" in credits["chelsea"] and "public domain" in credits["grace_hopper"]
 
@@ -283,16 +283,16 @@ def test_shapes_are_fast_enough_to_make_on_the_fly():
 
 
 # ------------------------------------------------------------------ tf.data
-def test_to_dataset_batches_shuffles_and_keeps_pairs():
+def test_to_dataset_batches_shuffles_on_request_and_keeps_pairs():
     x = np.arange(10, dtype=np.float32)[:, None]
     y = np.arange(10)
-    batches = list(to_dataset(x, y, batch_size=4, seed=0))
+    batches = list(to_dataset(x, y, batch_size=4, shuffle=True, seed=0))
     assert [len(bx) for bx, _ in batches] == [4, 4, 2]
     xs = np.concatenate([bx.numpy()[:, 0] for bx, _ in batches])
     ys = np.concatenate([by.numpy() for _, by in batches])
     np.testing.assert_array_equal(xs, ys)                 # pairs stay together
     assert sorted(ys.tolist()) == list(range(10)) and ys.tolist() != list(range(10))
-    ordered = np.concatenate([bx.numpy()[:, 0] for bx in to_dataset(x, batch_size=3, shuffle=False)])
+    ordered = np.concatenate([bx.numpy()[:, 0] for bx in to_dataset(x, batch_size=3)])  # in order by default
     np.testing.assert_array_equal(ordered, x[:, 0])
 
 

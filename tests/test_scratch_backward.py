@@ -47,7 +47,7 @@ def test_pool_backward_matches_gradient_tape(seed, mode):
     tf_pool = tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
     (expected,) = tape_gradients(lambda A: tf_pool(A, ksize=f, strides=stride, padding="VALID"), (A,), dA)
     np.testing.assert_allclose(out, tf_pool(A, ksize=f, strides=stride, padding="VALID").numpy(), atol=1e-12)
-    np.testing.assert_allclose(scratch.pool_backward(dA, cache, mode), expected, atol=1e-5, rtol=1e-5)
+    np.testing.assert_allclose(scratch.pool_backward(dA, cache), expected, atol=1e-5, rtol=1e-5)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -92,7 +92,7 @@ def test_pool_modes_are_checked():
     with pytest.raises(ValueError, match="'max' or 'average'"):
         scratch.pool_forward(A, 2, 2, mode="mean")
     with pytest.raises(ValueError, match="'max' or 'average'"):
-        scratch.pool_backward(np.zeros((1, 2, 2, 1)), (A, 2, 2), mode="avg")
+        scratch.pool_backward(np.zeros((1, 2, 2, 1)), (A, 2, 2, "avg"))
 
 
 def test_max_pool_backward_passes_each_gradient_on_once_when_values_tie():
@@ -100,7 +100,7 @@ def test_max_pool_backward_passes_each_gradient_on_once_when_values_tie():
     A[0, 0, 0, 1] = 1.0                 # except one clear maximum in one window of channel 1
     dA = np.arange(1.0, 9.0).reshape(1, 2, 2, 2)
     _, cache = scratch.pool_forward_cached(A, 2, 2, "max")
-    dA_prev = scratch.pool_backward(dA, cache, "max")
+    dA_prev = scratch.pool_backward(dA, cache)
     np.testing.assert_allclose(dA_prev.reshape(1, 2, 2, 2, 2, 2).sum(axis=(2, 4)), dA)
     assert dA_prev[0, 0, 0, 1] == dA[0, 0, 0, 1] and np.all(dA_prev[0, :2, :2, 1].ravel()[1:] == 0)
     np.testing.assert_allclose(dA_prev[0, :2, :2, 0], dA[0, 0, 0, 0] / 4)

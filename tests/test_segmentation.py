@@ -13,11 +13,16 @@ from cnnkit.segmentation import build_unet, combined_loss, dice_coefficient, mea
 
 
 @pytest.mark.parametrize("upsampling", ["transpose", "bilinear"])
-def test_unet_maps_images_to_per_pixel_probabilities(upsampling):
+def test_unet_maps_images_to_per_pixel_logits_or_probabilities(upsampling):
+    images = np.random.default_rng(0).random((2, 32, 48, 3), dtype=np.float32)
     model = build_unet((32, 48, 3), 5, depth=3, base_filters=4, upsampling=upsampling)
-    out = np.asarray(model(np.random.default_rng(0).random((2, 32, 48, 3), dtype=np.float32)))
-    assert out.shape == (2, 32, 48, 5)
-    np.testing.assert_allclose(out.sum(-1), 1.0, atol=1e-5)
+    logits = np.asarray(model(images))
+    assert logits.shape == (2, 32, 48, 5)
+    assert logits.min() < 0  # logits by default, no softmax
+    keras.utils.set_random_seed(0)
+    softmax = build_unet((32, 48, 3), 5, depth=3, base_filters=4, upsampling=upsampling,
+                         classifier_activation="softmax")
+    np.testing.assert_allclose(np.asarray(softmax(images)).sum(-1), 1.0, atol=1e-5)
     names = [layer.name for layer in model.layers]
     assert len(names) == len(set(names)) and "classifier" in names and "bottleneck_conv1" in names
     kinds = {type(layer).__name__ for layer in model.layers}
@@ -65,8 +70,13 @@ def test_combined_loss_is_cross_entropy_plus_one_minus_dice_and_trains():
     probabilities[0, 0, 0, 0] = probabilities[0, 0, 1, 1] = probabilities[0, 1, 0, 2] = probabilities[0, 1, 1, 1] = 0.8
     cross_entropy = -np.log(0.8)
     dice = float(dice_coefficient(np.eye(3, dtype=np.float32)[labels], probabilities))
-    assert float(combined_loss(labels, probabilities)) == pytest.approx(cross_entropy + 1 - dice, rel=1e-5)
-    assert float(combined_loss(labels[..., None], probabilities)) == pytest.approx(cross_entropy + 1 - dice, rel=1e-5)
+    expected = cross_entropy + 1 - dice
+    assert float(combined_loss(labels, probabilities, from_logits=False)) == pytest.approx(expected, rel=1e-5)
+    with_channel_axis = combined_loss(labels[..., None], probabilities, from_logits=False)
+    assert float(with_channel_axis) == pytest.approx(expected, rel=1e-5)
+    # By default y_pred holds logits: any logits whose softmax is `probabilities` give the same loss.
+    logits = np.log(probabilities) + 3.0
+    assert float(combined_loss(labels, logits)) == pytest.approx(expected, rel=1e-5)
 
     model = build_unet((16, 16, 3), 3, depth=1, base_filters=4)
     model.compile(keras.optimizers.Adam(1e-2), loss=combined_loss)

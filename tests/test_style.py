@@ -71,7 +71,7 @@ def test_style_distance_separates_two_textures(hed_vgg):
     layer_weights = [0.2] * 5
 
     def crops(name):
-        image = sample_image(name, size=192)
+        image = sample_image(name, image_size=192)
         return image[:96, :96], image[96:, 96:]
 
     def distance(a, b):

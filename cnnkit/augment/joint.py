@@ -9,6 +9,10 @@ halfway between class 1 and class 3 must not become class 2). A random crop is a
 plus a shift: the window the output shows lies inside the image whenever
 ``shift <= 1 - 1 / zoom``.
 
+Rotations follow Keras' convention (``keras.layers.RandomRotation``, and
+:func:`cnnkit.augment.classification.build_augmenter`): a fraction of a full turn, so
+``rotation=0.05`` turns by up to 18 degrees either way.
+
 Randomness is stateless: the same seed gives the same transform, so a pipeline is repeatable.
 
     augmented = augment_dataset(tf.data.Dataset.from_tensor_slices((images, masks)), seed=0)
@@ -25,8 +29,10 @@ FILL_MODES = ("reflect", "constant", "nearest", "wrap")
 
 
 def _check_options(rotation: float, zoom_range: tuple[float, float], shift: float, fill_mode: str) -> None:
-    if not 0 <= rotation <= 180:
-        raise ValueError(f"rotation must be between 0 and 180 degrees, got {rotation!r}.")
+    if not 0 <= rotation <= 0.5:
+        hint = f" ({rotation} looks like degrees: {rotation} degrees is {rotation / 360:.3g})" if rotation > 0.5 else ""
+        raise ValueError(f"rotation must be a fraction of a full turn between 0 and 0.5 (0.05 is 18 degrees), "
+                         f"got {rotation!r}{hint}.")
     if not 0 < zoom_range[0] <= zoom_range[1]:
         raise ValueError(f"zoom_range must satisfy 0 < low <= high, got {zoom_range!r}.")
     if not 0 <= shift < 1:
@@ -35,14 +41,14 @@ def _check_options(rotation: float, zoom_range: tuple[float, float], shift: floa
         raise ValueError(f"fill_mode must be one of {FILL_MODES}, got {fill_mode!r}.")
 
 
-def random_affine(seed, height, width, flip=True, rotation=15.0, zoom_range=(0.8, 1.25), shift=0.1):
+def random_affine(seed, height, width, flip=True, rotation=0.04, zoom_range=(0.8, 1.25), shift=0.1):
     """Draw one random transform, as the 8 numbers ``keras.ops.image.affine_transform`` takes.
 
     The transform maps each output pixel to the input point it is read from: about the
     image centre, a horizontal flip (with probability 1/2 when ``flip``), a rotation by up
-    to ``rotation`` degrees either way, a zoom by a factor from ``zoom_range`` (above 1
-    enlarges the content, i.e. crops), then a shift by up to ``shift`` times the image size
-    along each axis.
+    to ``rotation`` of a full turn either way (0.04 is 14.4 degrees), a zoom by a factor
+    from ``zoom_range`` (above 1 enlarges the content, i.e. crops), then a shift by up to
+    ``shift`` times the image size along each axis.
 
     Args:
         seed: two integers (a shape (2,) tensor); the same seed gives the same transform.
@@ -53,7 +59,7 @@ def random_affine(seed, height, width, flip=True, rotation=15.0, zoom_range=(0.8
     """
     u = tf.random.stateless_uniform((5,), seed=seed)  # five numbers in [0, 1)
     mirror = tf.where(u[0] < 0.5, -1.0, 1.0) if flip else 1.0
-    angle = (2.0 * u[1] - 1.0) * rotation * math.pi / 180.0
+    angle = (2.0 * u[1] - 1.0) * rotation * 2.0 * math.pi  # radians
     zoom = zoom_range[0] + u[2] * (zoom_range[1] - zoom_range[0])
     shift_x = (2.0 * u[3] - 1.0) * shift * width
     shift_y = (2.0 * u[4] - 1.0) * shift * height
@@ -89,7 +95,7 @@ def apply_affine(image, mask, transform, fill_mode="reflect"):
     return image, (labels if mask.shape.rank == 3 else labels[..., 0])
 
 
-def augment_pair(image, mask, seed, flip=True, rotation=15.0, zoom_range=(0.8, 1.25), shift=0.1,
+def augment_pair(image, mask, seed, flip=True, rotation=0.04, zoom_range=(0.8, 1.25), shift=0.1,
                  fill_mode="reflect"):
     """A random flip, rotation, zoom and shift applied to an image and its mask together.
 

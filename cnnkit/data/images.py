@@ -123,13 +123,13 @@ def _centre_square(image: np.ndarray) -> np.ndarray:
     return image[top:top + side, left:left + side]
 
 
-def sample_image(name: str, size: int | tuple[int, int] | None = None, gray: bool = False) -> np.ndarray:
+def sample_image(name: str, image_size: int | tuple[int, int] | None = None, gray: bool = False) -> np.ndarray:
     """Load a real photo by name as float32 in [0, 1].
 
     Args:
         name: one of :func:`list_sample_images`.
-        size: ``None`` keeps the original size; ``(height, width)`` resizes to exactly that;
-            an int crops the centre square and resizes it to ``size x size``.
+        image_size: ``None`` keeps the original size; ``(height, width)`` resizes to exactly that;
+            an int crops the centre square and resizes it to ``image_size x image_size``.
         gray: return luminance only, shape ``(height, width, 1)``; otherwise ``(height, width, 3)``.
     """
     if name not in SAMPLE_IMAGES:
@@ -138,14 +138,14 @@ def sample_image(name: str, size: int | tuple[int, int] | None = None, gray: boo
     if image.ndim == 2:
         image = np.repeat(image[..., None], 3, axis=-1)
     image = image[..., :3]  # drop an alpha channel if there is one
-    if size is not None:
+    if image_size is not None:
         from skimage.transform import resize
 
-        if isinstance(size, int):
-            image, size = _centre_square(image), (size, size)
-        if len(size) != 2 or min(size) < 1:
-            raise ValueError(f"size must be a positive int or (height, width), got {size!r}.")
-        image = resize(image, size, anti_aliasing=True, preserve_range=True).astype(np.float32)
+        if isinstance(image_size, int):
+            image, image_size = _centre_square(image), (image_size, image_size)
+        if len(image_size) != 2 or min(image_size) < 1:
+            raise ValueError(f"image_size must be a positive int or (height, width), got {image_size!r}.")
+        image = resize(image, image_size, anti_aliasing=True, preserve_range=True).astype(np.float32)
     if gray:
         # ITU-R BT.601 luma weights, the ones most image libraries use for "grey".
         image = image @ np.array([0.299, 0.587, 0.114], dtype=np.float32)

@@ -9,20 +9,21 @@ def to_dataset(
     x: np.ndarray,
     y: np.ndarray | None = None,
     batch_size: int = 32,
-    shuffle: bool = True,
+    shuffle: bool = False,
     seed: int | None = None,
 ):
-    """A cached, batched, prefetched ``tf.data.Dataset`` of ``x`` (and ``y``), shuffled by default.
+    """A cached, batched, prefetched ``tf.data.Dataset`` of ``x`` (and ``y``), in order unless asked to shuffle.
 
-    Shuffling happens before batching, over the whole array, and again every epoch, so
-    that batches differ from one epoch to the next. Keep ``shuffle=False`` for test data.
+    With ``shuffle=True`` (ask for it for training data) the examples are shuffled before
+    batching, over the whole array, and again every epoch, so that batches differ from one
+    epoch to the next. Like every dataset builder of the course it does not shuffle by default.
     This is :func:`cnnkit.augment.classification.make_dataset` (notebook 06) without augmentation.
 
     Args:
         x: inputs, first axis the examples, e.g. ``(n, height, width, channels)``.
         y: targets with the same first axis, or ``None`` for inputs only.
         batch_size: examples per batch (the last batch may be smaller).
-        shuffle: shuffle the examples each epoch.
+        shuffle: shuffle the examples each epoch; leave it ``False`` for validation and test data.
         seed: makes the shuffle order repeatable.
     """
     from cnnkit.augment.classification import make_dataset

@@ -3,10 +3,15 @@
 ``residual_block``, ``bottleneck_block`` and ``build_resnet`` are the solutions of notebook 08,
 verbatim. ``resnet18``, ``resnet34`` and ``resnet50`` build the ImageNet networks of He et al.
 (2015); ``cifar_resnet`` builds their small family of depth 6n + 2 for 32x32 images.
-``resnet50`` counts exactly the parameters of ``keras.applications.ResNet50``.
+``resnet18`` and ``resnet34`` count exactly the weights of the published networks, and
+``resnet50`` those of ``keras.applications.ResNet50`` less its convolution biases.
 
 All blocks are "post-activation" (ResNet v1): conv, batch norm, ReLU, conv, batch norm, add the
-shortcut, then ReLU. The stride of a bottleneck block sits on its 3x3 convolution (ResNet v1.5);
+shortcut, then ReLU. Every convolution is followed by batch norm and so has no bias
+(``use_bias=False``): batch norm's learned shift takes its place (notebook 06). Keras'
+ResNet50 keeps the redundant biases; the paper and torchvision do not.
+
+The stride of a bottleneck block sits on its 3x3 convolution (ResNet v1.5);
 Keras' ResNet50 and the original paper put it on the first 1x1 convolution, which gives the
 same shapes and parameter count but skips three pixels in four before looking at them.
 """
@@ -23,7 +28,8 @@ def residual_block(x, filters, stride=1, name="block"):
 
     Main path: Conv 3x3 (stride) -> BN -> ReLU -> Conv 3x3 -> BN. Shortcut: the input itself,
     or, when the stride is not 1 or the number of channels changes, a 1x1 convolution with the
-    same stride followed by BN (a projection). The two are added, then a ReLU follows.
+    same stride followed by BN (a projection). The two are added, then a ReLU follows. Every
+    convolution is followed by BN and has no bias.
 
     Args:
         x: input tensor, shape (batch, h, w, c_in).
@@ -36,12 +42,12 @@ def residual_block(x, filters, stride=1, name="block"):
     """
     shortcut = x
     if stride != 1 or x.shape[-1] != filters:
-        shortcut = layers.Conv2D(filters, 1, strides=stride, name=f"{name}_proj_conv")(x)
+        shortcut = layers.Conv2D(filters, 1, strides=stride, use_bias=False, name=f"{name}_proj_conv")(x)
         shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
-    y = layers.Conv2D(filters, 3, strides=stride, padding="same", name=f"{name}_conv1")(x)
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False, name=f"{name}_conv1")(x)
     y = layers.BatchNormalization(name=f"{name}_bn1")(y)
     y = layers.Activation("relu", name=f"{name}_relu1")(y)
-    y = layers.Conv2D(filters, 3, padding="same", name=f"{name}_conv2")(y)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv2")(y)
     y = layers.BatchNormalization(name=f"{name}_bn2")(y)
     y = layers.Add(name=f"{name}_add")([y, shortcut])
     return layers.Activation("relu", name=f"{name}_out")(y)
@@ -53,7 +59,8 @@ def bottleneck_block(x, filters, stride=1, name="block"):
     Main path: Conv 1x1 (filters) -> BN -> ReLU -> Conv 3x3 (filters, stride) -> BN -> ReLU
     -> Conv 1x1 (4 * filters) -> BN. Shortcut: the input itself, or, when the stride is not 1
     or the input does not have 4 * filters channels, a 1x1 convolution (4 * filters, stride)
-    followed by BN. The two are added, then a ReLU follows.
+    followed by BN. The two are added, then a ReLU follows. Every convolution is followed by BN
+    and has no bias.
 
     Args:
         x: input tensor, shape (batch, h, w, c_in).
@@ -66,49 +73,53 @@ def bottleneck_block(x, filters, stride=1, name="block"):
     """
     shortcut = x
     if stride != 1 or x.shape[-1] != 4 * filters:
-        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_proj_conv")(x)
+        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, use_bias=False, name=f"{name}_proj_conv")(x)
         shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
-    y = layers.Conv2D(filters, 1, name=f"{name}_conv1")(x)
+    y = layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_conv1")(x)
     y = layers.BatchNormalization(name=f"{name}_bn1")(y)
     y = layers.Activation("relu", name=f"{name}_relu1")(y)
-    y = layers.Conv2D(filters, 3, strides=stride, padding="same", name=f"{name}_conv2")(y)
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False, name=f"{name}_conv2")(y)
     y = layers.BatchNormalization(name=f"{name}_bn2")(y)
     y = layers.Activation("relu", name=f"{name}_relu2")(y)
-    y = layers.Conv2D(4 * filters, 1, name=f"{name}_conv3")(y)
+    y = layers.Conv2D(4 * filters, 1, use_bias=False, name=f"{name}_conv3")(y)
     y = layers.BatchNormalization(name=f"{name}_bn3")(y)
     y = layers.Add(name=f"{name}_add")([y, shortcut])
     return layers.Activation("relu", name=f"{name}_out")(y)
 
 
-def build_resnet(block, blocks_per_stage, input_shape, num_classes, width=64, small_input=False,
-                 include_top=True, name="resnet"):
-    """A ResNet: a stem, stages of residual blocks, global average pooling and a softmax layer.
+def build_resnet(block, blocks_per_stage, input_shape, num_classes, base_filters=64, small_input=False,
+                 include_top=True, classifier_activation=None, name="resnet"):
+    """A ResNet: a stem, stages of residual blocks, global average pooling and a dense classifier.
 
-    Stage ``s`` (counting from 0) has ``blocks_per_stage[s]`` blocks with ``width * 2**s``
+    Stage ``s`` (counting from 0) has ``blocks_per_stage[s]`` blocks with ``base_filters * 2**s``
     filters; the first block of every stage but the first has stride 2. The ImageNet stem is
-    Conv 7x7/2 (``width`` filters) -> BN -> ReLU -> MaxPool 3x3/2, which divides the size by 4;
-    with ``small_input=True`` it is Conv 3x3/1 -> BN -> ReLU, for images of about 32 pixels.
+    Conv 7x7/2 (``base_filters`` filters, no bias) -> BN -> ReLU -> MaxPool 3x3/2, which divides
+    the size by 4; with ``small_input=True`` it is Conv 3x3/1 (no bias) -> BN -> ReLU, for images
+    of about 32 pixels.
 
     Args:
         block: a block function called as ``block(x, filters, stride, name=...)``, e.g.
             ``residual_block`` or ``bottleneck_block``.
         blocks_per_stage: number of blocks in each stage, e.g. ``[2, 2, 2, 2]`` for ResNet-18.
         input_shape: shape of one image, (height, width, channels).
-        num_classes: number of classes of the softmax output.
-        width: filters of the stem and of the first stage.
+        num_classes: number of classes, the units of the classifier.
+        base_filters: filters of the stem and of the first stage.
         small_input: use the small-image stem.
         include_top: end with pooling and the classifier; if False, return the last feature map.
+        classifier_activation: activation of the classifier: ``None`` for logits, ``"softmax"``
+            for probabilities.
         name: the model's name.
 
     Returns:
-        A ``keras.Model`` mapping (batch, *input_shape) to class probabilities (batch, num_classes),
-        or, without the top, to the feature map of the last stage.
+        A ``keras.Model`` mapping (batch, *input_shape) to (batch, num_classes) logits (or
+        probabilities, with ``classifier_activation="softmax"``), or, without the top, to the
+        feature map of the last stage.
     """
     inputs = keras.Input(shape=input_shape, name="image")
     if small_input:
-        x = layers.Conv2D(width, 3, padding="same", name="stem_conv")(inputs)
+        x = layers.Conv2D(base_filters, 3, padding="same", use_bias=False, name="stem_conv")(inputs)
     else:
-        x = layers.Conv2D(width, 7, strides=2, padding="same", name="stem_conv")(inputs)
+        x = layers.Conv2D(base_filters, 7, strides=2, padding="same", use_bias=False, name="stem_conv")(inputs)
     x = layers.BatchNormalization(name="stem_bn")(x)
     x = layers.Activation("relu", name="stem_relu")(x)
     if not small_input:
@@ -116,29 +127,32 @@ def build_resnet(block, blocks_per_stage, input_shape, num_classes, width=64, sm
     for stage, num_blocks in enumerate(blocks_per_stage):
         for index in range(num_blocks):
             stride = 2 if stage > 0 and index == 0 else 1
-            x = block(x, width * 2**stage, stride, name=f"stage{stage + 1}_block{index + 1}")
+            x = block(x, base_filters * 2**stage, stride, name=f"stage{stage + 1}_block{index + 1}")
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(num_classes, activation="softmax", name="predictions")(x)
+        x = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, x, name=name)
 
 
-def resnet18(input_shape=(224, 224, 3), num_classes=1000, include_top=True, width=64, small_input=False):
-    """ResNet-18: basic blocks [2, 2, 2, 2]; 11.7 million parameters at width 64."""
-    return build_resnet(residual_block, [2, 2, 2, 2], input_shape, num_classes, width, small_input,
-                        include_top, name="resnet18")
+def resnet18(input_shape=(224, 224, 3), num_classes=1000, include_top=True, base_filters=64,
+             small_input=False, classifier_activation=None):
+    """ResNet-18: basic blocks [2, 2, 2, 2]; 11.7 million parameters with 64 base filters."""
+    return build_resnet(residual_block, [2, 2, 2, 2], input_shape, num_classes, base_filters, small_input,
+                        include_top, classifier_activation, name="resnet18")
 
 
-def resnet34(input_shape=(224, 224, 3), num_classes=1000, include_top=True, width=64, small_input=False):
-    """ResNet-34: basic blocks [3, 4, 6, 3]; 21.8 million parameters at width 64."""
-    return build_resnet(residual_block, [3, 4, 6, 3], input_shape, num_classes, width, small_input,
-                        include_top, name="resnet34")
+def resnet34(input_shape=(224, 224, 3), num_classes=1000, include_top=True, base_filters=64,
+             small_input=False, classifier_activation=None):
+    """ResNet-34: basic blocks [3, 4, 6, 3]; 21.8 million parameters with 64 base filters."""
+    return build_resnet(residual_block, [3, 4, 6, 3], input_shape, num_classes, base_filters, small_input,
+                        include_top, classifier_activation, name="resnet34")
 
 
-def resnet50(input_shape=(224, 224, 3), num_classes=1000, include_top=True, width=64, small_input=False):
-    """ResNet-50: bottleneck blocks [3, 4, 6, 3]; the parameters of ``keras.applications.ResNet50``."""
-    return build_resnet(bottleneck_block, [3, 4, 6, 3], input_shape, num_classes, width, small_input,
-                        include_top, name="resnet50")
+def resnet50(input_shape=(224, 224, 3), num_classes=1000, include_top=True, base_filters=64,
+             small_input=False, classifier_activation=None):
+    """ResNet-50: bottleneck blocks [3, 4, 6, 3]; 25.6 million parameters with 64 base filters."""
+    return build_resnet(bottleneck_block, [3, 4, 6, 3], input_shape, num_classes, base_filters, small_input,
+                        include_top, classifier_activation, name="resnet50")
 
 
 def plain_block(x, filters, stride=1, name="block"):
@@ -147,26 +161,26 @@ def plain_block(x, filters, stride=1, name="block"):
     Used to build the "plain" twin of a ResNet for the degradation experiment of notebook 08.
     Shape: (batch, h, w, c_in) -> (batch, ceil(h / stride), ceil(w / stride), filters).
     """
-    y = layers.Conv2D(filters, 3, strides=stride, padding="same", name=f"{name}_conv1")(x)
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False, name=f"{name}_conv1")(x)
     y = layers.BatchNormalization(name=f"{name}_bn1")(y)
     y = layers.Activation("relu", name=f"{name}_relu1")(y)
-    y = layers.Conv2D(filters, 3, padding="same", name=f"{name}_conv2")(y)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv2")(y)
     y = layers.BatchNormalization(name=f"{name}_bn2")(y)
     return layers.Activation("relu", name=f"{name}_out")(y)
 
 
-def cifar_resnet(depth, input_shape=(32, 32, 3), num_classes=10, include_top=True, width=16,
-                 block=residual_block):
+def cifar_resnet(depth, input_shape=(32, 32, 3), num_classes=10, include_top=True, base_filters=16,
+                 block=residual_block, classifier_activation=None):
     """The CIFAR-10 ResNets of He et al.: depth 6n + 2 (20, 32, 44, 56, 110...).
 
-    A 3x3 stem, three stages of n blocks with width, 2 * width and 4 * width filters, then
-    pooling and the classifier. Shortcuts that change shape are projections (the paper's
-    option B). Always uses the small-image stem. ``block=plain_block`` builds the plain twin
-    (same layers, no shortcuts) of the degradation experiment.
+    A 3x3 stem, three stages of n blocks with base_filters, 2 * base_filters and 4 * base_filters
+    filters, then pooling and the classifier. Shortcuts that change shape are projections (the
+    paper's option B). Always uses the small-image stem. ``block=plain_block`` builds the plain
+    twin (same layers, no shortcuts) of the degradation experiment.
     """
     if depth < 8 or (depth - 2) % 6:
         raise ValueError(f"depth must be 6n + 2 with n >= 1 (8, 14, 20, 32, 44, 56, 110...), got {depth}.")
     n = (depth - 2) // 6
     kind = "resnet" if block is residual_block else "plain"
-    return build_resnet(block, [n, n, n], input_shape, num_classes, width, small_input=True,
-                        include_top=include_top, name=f"{kind}{depth}")
+    return build_resnet(block, [n, n, n], input_shape, num_classes, base_filters, small_input=True,
+                        include_top=include_top, classifier_activation=classifier_activation, name=f"{kind}{depth}")

@@ -4,7 +4,8 @@ The encoder halves the height and width and doubles the filters at each level; t
 mirrors it, doubling the resolution back level by level. Skip connections hand each decoder
 level the encoder's features of the same resolution, so that the decoder can place edges
 exactly where they are. The model maps ``(batch, height, width, channels)`` images to
-``(batch, height, width, num_classes)`` class probabilities, one softmax per pixel.
+``(batch, height, width, num_classes)`` class scores: logits by default, one softmax per pixel
+with ``classifier_activation="softmax"``.
 
 ``encoder_block``, ``decoder_block`` and ``build_unet`` are the solutions of notebook 10;
 ``conv_block`` is given to learners.
@@ -82,7 +83,7 @@ def decoder_block(x, skip, filters, upsampling="transpose", name="decoder"):
 
 
 def build_unet(input_shape, num_classes, depth=3, base_filters=16, upsampling="transpose",
-               skip_connections=True):
+               skip_connections=True, classifier_activation=None):
     """A U-Net: ``depth`` encoder levels, a bottleneck, ``depth`` decoder levels, a 1x1 classifier.
 
     Encoder level ``i`` (from 0) has ``base_filters * 2**i`` filters, the bottleneck
@@ -96,10 +97,12 @@ def build_unet(input_shape, num_classes, depth=3, base_filters=16, upsampling="t
         base_filters: filters of the first level.
         upsampling: ``"transpose"`` or ``"bilinear"``, passed to ``decoder_block``.
         skip_connections: False builds the same network without skips (an ablation).
+        classifier_activation: activation of the 1x1 classifier: ``None`` for per-pixel logits,
+            ``"softmax"`` for per-pixel probabilities.
 
     Returns:
         A ``keras.Model`` named "unet" from (batch, height, width, channels) images to
-        (batch, height, width, num_classes) per-pixel softmax probabilities.
+        (batch, height, width, num_classes) per-pixel logits (or probabilities).
     """
     if input_shape[0] % 2**depth or input_shape[1] % 2**depth:
         raise ValueError(f"input_shape height and width must be divisible by 2**depth = {2**depth}, "
@@ -112,5 +115,5 @@ def build_unet(input_shape, num_classes, depth=3, base_filters=16, upsampling="t
     x = conv_block(x, base_filters * 2**depth, name="bottleneck")
     for level in reversed(range(depth)):
         x = decoder_block(x, skips[level], base_filters * 2**level, upsampling, name=f"decoder{level}")
-    outputs = layers.Conv2D(num_classes, 1, activation="softmax", name="classifier")(x)
+    outputs = layers.Conv2D(num_classes, 1, activation=classifier_activation, name="classifier")(x)
     return keras.Model(inputs, outputs, name="unet")

@@ -26,9 +26,10 @@ def pool_forward_cached(A_prev, f, stride, mode="max"):
     """Pooling forward pass (``pool_forward``) that also returns its cache.
 
     Returns:
-        (A, cache): A of shape (m, n_H, n_W, n_C) and cache = (A_prev, f, stride).
+        (A, cache): A of shape (m, n_H, n_W, n_C) and cache = (A_prev, f, stride, mode). The
+        mode travels in the cache, so the backward pass cannot be told a different one.
     """
-    return pool_forward(A_prev, f, stride, mode), (A_prev, f, stride)
+    return pool_forward(A_prev, f, stride, mode), (A_prev, f, stride, mode)
 
 
 # From notebook 03, backpropagation from scratch.
@@ -68,21 +69,20 @@ def conv_backward(dZ, cache):
     return dA_prev, dW, db
 
 
-def pool_backward(dA, cache, mode="max"):
+def pool_backward(dA, cache):
     """Backward pass of a pooling layer.
 
     Args:
         dA: gradient of the loss with respect to the pooling output, shape (m, n_H, n_W, n_C).
-        cache: (A_prev, f, stride) as kept by the forward pass, A_prev of shape
-            (m, n_H_prev, n_W_prev, n_C).
-        mode: "max" or "average", as in the forward pass.
+        cache: (A_prev, f, stride, mode) as kept by the forward pass: A_prev of shape
+            (m, n_H_prev, n_W_prev, n_C), and mode "max" or "average".
 
     Returns:
         dA_prev: gradient with respect to A_prev, shape (m, n_H_prev, n_W_prev, n_C).
     """
+    A_prev, f, stride, mode = cache
     if mode not in ("max", "average"):
         raise ValueError(f"mode must be 'max' or 'average', got {mode!r}.")
-    A_prev, f, stride = cache
     _, n_H, n_W, _ = dA.shape
     dA_prev = np.zeros(A_prev.shape)
     for h in range(n_H):

@@ -136,6 +136,20 @@ def check_conv_backward(conv_backward):
 
 
 # ------------------------------------------------------------------ pool_backward
+CACHE_HINT = "The cache is (A_prev, f, stride, mode), as pool_forward_cached keeps it: unpack all four."
+
+
+def _tf_pooling(f, stride, mode):
+    """TensorFlow's differentiable pooling (no padding) of the given mode: the oracle's forward pass."""
+    def pooling(A):
+        import tensorflow as tf
+
+        pool = tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
+        return pool(A, ksize=f, strides=stride, padding="VALID")
+
+    return pooling
+
+
 @exercise(NOTEBOOK)
 def check_pool_backward(pool_backward):
     rng = np.random.default_rng(33)
@@ -146,17 +160,10 @@ def check_pool_backward(pool_backward):
         for mode in ("max", "average"):
             A = rng.normal(size=shape)
             dA = rng.normal(size=tf_pool(A, f, stride, mode).shape)
-            text = signature("pool_backward", (dA,), {"cache": f"(A_prev {shape}, f={f}, stride={stride})",
-                                                      "mode": mode})
-            got = as_array(call(pool_backward, dA, (A, f, stride), mode=mode), text)
-            pool = "max_pool2d" if mode == "max" else "avg_pool2d"
-
-            def tf_pooling(A):
-                import tensorflow as tf
-
-                return getattr(tf.nn, pool)(A, ksize=f, strides=stride, padding="VALID")
-
-            (expected,) = tape_gradients(tf_pooling, (A,), dA)
+            text = signature("pool_backward", (dA,), {"cache": f"(A_prev {shape}, f={f}, stride={stride}, "
+                                                               f"mode={mode!r})"})
+            got = as_array(call(pool_backward, dA, (A, f, stride, mode), _hint=CACHE_HINT), text)
+            (expected,) = tape_gradients(_tf_pooling(f, stride, mode), (A,), dA)
             if got.shape != expected.shape:
                 fail(text, f"output has shape {got.shape}, expected {expected.shape}.",
                      "dA_prev has the shape of the pooling layer's input A_prev.")
@@ -164,7 +171,11 @@ def check_pool_backward(pool_backward):
                 continue
             # The average pool's gradient spreads dA evenly: the reference for the likely mistakes.
             (spread,) = tape_gradients(lambda A: _avg_pool(A, f, stride), (A,), dA)
-            if mode == "max" and same_values(got, spread * f * f):
+            (other_mode,) = tape_gradients(_tf_pooling(f, stride, "average" if mode == "max" else "max"), (A,), dA)
+            if same_values(got, other_mode):
+                hint = (f"That is the gradient of the other pooling mode. Take the mode from the cache "
+                        f"(A_prev, f, stride, mode = cache): here it is {mode!r}.")
+            elif mode == "max" and same_values(got, spread * f * f):
                 hint = ("The gradient went to every position of the window. Only the window's maximum reached the "
                         "output: send the gradient to that position only (mask = window == window.max(...)).")
             elif mode == "average" and same_values(got, spread * f * f):
@@ -185,9 +196,9 @@ def _check_max_pool_ties(pool_backward, rng):
     m, size, channels = 2, 4, 3
     A = rng.integers(0, 2, size=(m, size, size, channels)).astype(float)
     dA = rng.normal(size=(m, size // 2, size // 2, channels))
-    text = signature("pool_backward", (dA,), {"cache": f"(A_prev {A.shape} of 0s and 1s, f=2, stride=2)",
-                                              "mode": "max"})
-    got = as_array(call(pool_backward, dA, (A, 2, 2), mode="max"), text)
+    text = signature("pool_backward", (dA,), {"cache": f"(A_prev {A.shape} of 0s and 1s, f=2, stride=2, "
+                                                       "mode='max')"})
+    got = as_array(call(pool_backward, dA, (A, 2, 2, "max"), _hint=CACHE_HINT), text)
     if got.shape != A.shape:
         fail(text, f"output has shape {got.shape}, expected {A.shape}.")
     # Split each 2x2 window out: axes (m, h, row in window, w, column in window, channel).

@@ -2,7 +2,8 @@
 
 Oracles: closed-form parameter counts, ``keras.applications.VGG16`` for a whole VGG, and the
 block's output recomputed from its own weights with ``keras.ops`` (convolution, ReLU, pooling)
-in the order the architecture prescribes.
+in the order the architecture prescribes. ``build_vgg`` returns logits by default and
+probabilities with ``classifier_activation="softmax"``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import call, difference, fail, same_values
 from cnnkit.grading.core import exercise
+from cnnkit.grading.keras_models import logits, probabilities
 
 NOTEBOOK = "07_classic_architectures"
 LIBRARY_COPY = "cnnkit.models.classic"
@@ -105,7 +107,7 @@ def check_build_vgg(build_vgg):
         fail(text, "returned None.", "Did you forget the `return` statement?")
     if tuple(model.output.shape) != (None, 10):
         fail(text, f"output has shape {tuple(model.output.shape)}, expected (None, 10).",
-             "End with Flatten, two dense ReLU layers and Dense(num_classes, softmax).")
+             "End with Flatten, two dense ReLU layers and Dense(num_classes, activation=classifier_activation).")
     convs = (9 * 1 * 4 + 4) + (9 * 4 * 8 + 8) + (9 * 8 * 8 + 8)
     dense = (4 * 4 * 8 * 32 + 32) + (32 * 32 + 32) + (32 * 10 + 10)
     count = model.count_params()
@@ -115,12 +117,10 @@ def check_build_vgg(build_vgg):
         elif count == convs + (4 * 4 * 8 * 32 + 32) + (32 * 10 + 10):
             hint = "VGG has two hidden dense layers of `dense_units` units, not one."
         else:
-            hint = "One vgg_block per (num_convs, filters) pair, then Flatten, Dense, Dense, Dense(softmax)."
+            hint = "One vgg_block per (num_convs, filters) pair, then Flatten, Dense, Dense, Dense(num_classes)."
         fail(text, f"has {count} parameters, expected {convs + dense}.", hint)
-    probabilities = np.asarray(model(np.random.default_rng(0).normal(size=(2, 16, 16, 1))))
-    if probabilities.min() < 0 or not np.allclose(probabilities.sum(axis=1), 1, atol=1e-4):
-        fail(text, "the outputs are not probabilities (rows do not sum to 1).",
-             "The last layer is Dense(num_classes, activation='softmax').")
+    logits(model, (16, 16, 1), 10, text)
+    probabilities(build_vgg, config, (16, 16, 1), 10, dense_units=32, input_shape=(16, 16, 1))
     features = call(build_vgg, config, (16, 16, 1), 10, include_top=False)
     if tuple(features.output.shape) != (None, 4, 4, 8):
         fail(f"build_vgg({config}, (16, 16, 1), 10, include_top=False)",

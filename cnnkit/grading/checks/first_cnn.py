@@ -2,7 +2,8 @@
 
 Oracles: parameter counts in closed form (a Dense layer has ``inputs * units + units``, a
 Conv2D ``kh * kw * c_in * filters + filters``), the output shapes the architecture implies,
-and Keras' own layer attributes. Models must output logits (no softmax).
+and Keras' own layer attributes. Models output logits by default (``classifier_activation=None``)
+and probabilities with ``classifier_activation="softmax"``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 
 from cnnkit.grading.assertions import fail
 from cnnkit.grading.core import exercise
-from cnnkit.grading.keras_models import activation_name, build, layers_of, logits
+from cnnkit.grading.keras_models import activation_name, build, layers_of, logits, probabilities
 
 NOTEBOOK = "04_first_cnn_with_keras"
 LIBRARY_COPY = "cnnkit.models.lenet"
@@ -39,6 +40,7 @@ def check_build_mlp(build_mlp):
     for input_shape, num_classes in [((28, 28, 1), 10), ((32, 32, 3), 5)]:
         model, text = build(build_mlp, input_shape, num_classes)
         logits(model, input_shape, num_classes, text)
+        probabilities(build_mlp, input_shape, num_classes, input_shape=input_shape)
         if layers_of(model, keras.layers.Conv2D):
             fail(text, "the model has Conv2D layers.", "build_mlp is the dense baseline: Flatten, then Dense layers only.")
         _hidden_activation_hint(model, text)
@@ -56,6 +58,7 @@ def check_build_lenet5(build_lenet5):
     for input_shape, num_classes in [((28, 28, 1), 10), ((32, 32, 3), 7)]:
         model, text = build(build_lenet5, input_shape, num_classes)
         logits(model, input_shape, num_classes, text)
+        probabilities(build_lenet5, input_shape, num_classes, input_shape=input_shape)
         convs = layers_of(model, keras.layers.Conv2D)
         if [(c.filters, tuple(c.kernel_size)) for c in convs] != [(6, (5, 5)), (16, (5, 5))]:
             found = [f"{c.filters} filters {c.kernel_size[0]}x{c.kernel_size[1]}" for c in convs] or "none"

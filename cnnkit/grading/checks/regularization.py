@@ -12,7 +12,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import call, describe, fail
 from cnnkit.grading.core import exercise
-from cnnkit.grading.keras_models import build, layers_of, logits
+from cnnkit.grading.keras_models import activation_name, build, layers_of, logits, probabilities
 
 NOTEBOOK = "06_regularization_and_augmentation"
 LIBRARY_COPY = ("cnnkit.augment.classification", "cnnkit.models.lenet")
@@ -200,6 +200,7 @@ def check_build_regularized_cnn(build_regularized_cnn):
     shape, classes = (28, 28, 1), 10
     model, text = build(build_regularized_cnn, shape, classes)
     logits(model, shape, classes, text)
+    probabilities(build_regularized_cnn, shape, classes, input_shape=shape)
     expected = (3 * 3 * 1 * 16 + 16) + (3 * 3 * 16 * 32 + 32) + (7 * 7 * 32 * 128 + 128) + (128 * classes + classes)
     if model.count_params() != expected:
         fail(text, f"the model has {model.count_params():,} parameters, expected {expected:,}.",
@@ -225,9 +226,20 @@ def check_build_regularized_cnn(build_regularized_cnn):
 
     model, text = build(build_regularized_cnn, shape, classes, batch_norm=True)
     logits(model, shape, classes, text)
-    if len(layers_of(model, keras.layers.BatchNormalization)) != 2:
-        fail(text, f"found {len(layers_of(model, keras.layers.BatchNormalization))} BatchNormalization layers, "
-                   "expected 2.", "Put one after each convolution, before its ReLU.")
+    norms, convs = layers_of(model, keras.layers.BatchNormalization), layers_of(model, keras.layers.Conv2D)
+    if len(norms) != 2:
+        fail(text, f"found {len(norms)} BatchNormalization layers, expected 2.",
+             "Put one after each convolution, before its ReLU.")
+    for conv, norm in zip(convs, norms):
+        if norm.input is not conv.output or activation_name(conv) != "linear":
+            fail(text, f"{norm.name} does not take the output of {conv.name} before any activation.",
+                 "The order is Conv2D (no activation) -> BatchNormalization -> ReLU: batch norm goes between "
+                 "the convolution and its ReLU.")
+    biased = [conv.name for conv in convs if conv.use_bias]
+    if biased:
+        fail(text, f"the convolutions {biased} have a bias although batch normalisation follows them.",
+             "A convolution followed by batch norm needs no bias: use use_bias=not batch_norm (batch norm's "
+             "beta shifts each channel, and the bias would be subtracted away with the mean).")
 
     model, text = build(build_regularized_cnn, shape, classes, weight_decay=1e-3)
     logits(model, shape, classes, text)

@@ -3,8 +3,10 @@
 Blocks are checked by behaviour and structure: output shapes, parameter counts against closed
 forms, which convolution carries the stride, whether a projection is there when it must be and
 absent when it must not, and the output against the block recomputed from its own layers in the
-order conv -> BN -> ReLU -> ... -> add -> ReLU. ``build_resnet`` is run with the checker's own
-blocks, and its ResNet-50 is counted against ``keras.applications.ResNet50``.
+order conv -> BN -> ReLU -> ... -> add -> ReLU. Every convolution is followed by batch norm and
+has no bias, as the exercises state. ``build_resnet`` is run with the checker's own blocks; it
+returns logits by default and probabilities with ``classifier_activation="softmax"``, and its
+ResNet-50 is counted against ``keras.applications.ResNet50`` less that model's convolution biases.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import call, fail, same_values
 from cnnkit.grading.core import exercise
+from cnnkit.grading.keras_models import logits, probabilities
 
 NOTEBOOK = "08_resnet"
 LIBRARY_COPY = "cnnkit.models.resnet"
@@ -24,29 +27,32 @@ PROJECTION_HINT = ("When the stride is not 1 or the number of channels changes, 
                    "is: the shortcut must be a 1x1 convolution with the block's stride, followed by batch "
                    "normalisation (a projection).")
 
+NO_BIAS_HINT = ("A convolution followed by batch norm needs no bias: give every convolution use_bias=False (batch "
+                "norm subtracts the channel mean, bias included, and its beta is the shift).")
 
-# ------------------------------------------------------------------ closed forms
-def _conv(k, c_in, c_out, bias):
-    return k * k * c_in * c_out + (c_out if bias else 0)
+
+# ------------------------------------------------------------------ closed forms (convolutions without bias)
+def _conv(k, c_in, c_out):
+    return k * k * c_in * c_out
 
 
 def _bn(channels):
     return 4 * channels  # gamma, beta, moving mean, moving variance
 
 
-def _basic_params(c_in, filters, stride, bias=True):
-    total = _conv(3, c_in, filters, bias) + _conv(3, filters, filters, bias) + 2 * _bn(filters)
+def _basic_params(c_in, filters, stride):
+    total = _conv(3, c_in, filters) + _conv(3, filters, filters) + 2 * _bn(filters)
     if stride != 1 or c_in != filters:
-        total += _conv(1, c_in, filters, bias) + _bn(filters)
+        total += _conv(1, c_in, filters) + _bn(filters)
     return total
 
 
-def _bottleneck_params(c_in, filters, stride, bias=True):
+def _bottleneck_params(c_in, filters, stride):
     out = 4 * filters
-    total = (_conv(1, c_in, filters, bias) + _conv(3, filters, filters, bias) + _conv(1, filters, out, bias)
+    total = (_conv(1, c_in, filters) + _conv(3, filters, filters) + _conv(1, filters, out)
              + 2 * _bn(filters) + _bn(out))
     if stride != 1 or c_in != out:
-        total += _conv(1, c_in, out, bias) + _bn(out)
+        total += _conv(1, c_in, out) + _bn(out)
     return total
 
 
@@ -116,11 +122,13 @@ def _check_counts(model, text, main_convs, main_bns, projection):
              "Every convolution is followed by batch normalisation.")
 
 
-def _check_params(model, text, expected_with_bias, expected_without_bias, layout):
+def _check_params(model, text, expected, layout):
+    biased = [layer.name for layer in _layers_of(model, "Conv2D") if layer.use_bias]
+    if biased:
+        fail(text, f"the convolutions {biased} have a bias although batch norm follows each of them.", NO_BIAS_HINT)
     count = model.count_params()
-    if count not in (expected_with_bias, expected_without_bias):
-        fail(text, f"has {count} parameters, expected {expected_with_bias} "
-                   f"({expected_without_bias} with use_bias=False).", f"The block is {layout}.")
+    if count != expected:
+        fail(text, f"has {count} parameters, expected {expected}.", f"The block is {layout}.")
 
 
 def _check_output_relu(model, text, rng):
@@ -178,7 +186,7 @@ def _misplaced_stride(model, kernel_shape):
 def check_residual_block(residual_block):
     rng = np.random.default_rng(8)
     layout = ("Conv 3x3 (stride) -> BN -> ReLU -> Conv 3x3 -> BN, plus a shortcut (1x1 Conv with the stride "
-              "-> BN when the shape changes)")
+              "-> BN when the shape changes), every convolution without bias")
     for input_shape, filters, stride in [((8, 8, 16), 16, 1), ((8, 8, 16), 32, 2), ((8, 8, 16), 32, 1),
                                          ((7, 7, 8), 8, 2)]:
         c_in = input_shape[-1]
@@ -192,8 +200,7 @@ def check_residual_block(residual_block):
                 fail(text, "the first 3x3 convolution does not have stride 2.",
                      "The stride belongs on the first 3x3 convolution (and the projection); the second "
                      "3x3 convolution has stride 1.")
-        _check_params(model, text, _basic_params(c_in, filters, stride), _basic_params(c_in, filters, stride, False),
-                      layout)
+        _check_params(model, text, _basic_params(c_in, filters, stride), layout)
         if projection:
             _check_output_relu(model, text, rng)
         else:
@@ -205,7 +212,7 @@ def check_bottleneck_block(bottleneck_block):
     rng = np.random.default_rng(9)
     layout = ("Conv 1x1 (filters) -> BN -> ReLU -> Conv 3x3 (filters, stride) -> BN -> ReLU -> Conv 1x1 "
               "(4 * filters) -> BN, plus a shortcut (1x1 Conv to 4 * filters with the stride -> BN when the "
-              "shape changes)")
+              "shape changes), every convolution without bias")
     for input_shape, filters, stride in [((8, 8, 64), 16, 1), ((8, 8, 16), 16, 1), ((8, 8, 64), 32, 2)]:
         c_in = input_shape[-1]
         projection = stride != 1 or c_in != 4 * filters
@@ -225,8 +232,7 @@ def check_bottleneck_block(bottleneck_block):
                          if first else "the last 1x1 convolution" if last else "another convolution")
                 fail(text, "the 3x3 convolution does not have stride 2.",
                      f"The stride is on {where}: put it on the 3x3 convolution (and the projection).")
-        _check_params(model, text, _bottleneck_params(c_in, filters, stride),
-                      _bottleneck_params(c_in, filters, stride, False), layout)
+        _check_params(model, text, _bottleneck_params(c_in, filters, stride), layout)
         if projection:
             _check_output_relu(model, text, rng)
         else:
@@ -239,9 +245,10 @@ def _reference_basic(x, filters, stride=1, name=None):
 
     shortcut = x
     if stride != 1 or x.shape[-1] != filters:
-        shortcut = layers.BatchNormalization()(layers.Conv2D(filters, 1, strides=stride)(x))
-    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 3, strides=stride, padding="same")(x)))
-    y = layers.BatchNormalization()(layers.Conv2D(filters, 3, padding="same")(y))
+        shortcut = layers.BatchNormalization()(layers.Conv2D(filters, 1, strides=stride, use_bias=False)(x))
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
+    y = layers.ReLU()(layers.BatchNormalization()(y))
+    y = layers.BatchNormalization()(layers.Conv2D(filters, 3, padding="same", use_bias=False)(y))
     return layers.ReLU()(layers.Add()([y, shortcut]))
 
 
@@ -251,18 +258,23 @@ def _reference_bottleneck(x, filters, stride=1, name=None):
 
     shortcut = x
     if stride != 1 or x.shape[-1] != 4 * filters:
-        shortcut = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1, strides=stride)(x))
-    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 1)(x)))
-    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 3, strides=stride, padding="same")(y)))
-    y = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1)(y))
+        shortcut = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1, strides=stride, use_bias=False)(x))
+    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 1, use_bias=False)(x)))
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(y)
+    y = layers.ReLU()(layers.BatchNormalization()(y))
+    y = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1, use_bias=False)(y))
     return layers.ReLU()(layers.Add()([y, shortcut]))
 
 
 @functools.lru_cache(maxsize=None)
-def _keras_resnet50_params(size):
+def _keras_resnet50_params_without_conv_biases(size):
+    """Parameters of ``keras.applications.ResNet50`` less its convolution biases, which the course leaves out."""
     import keras
 
-    return keras.applications.ResNet50(weights=None, input_shape=(size, size, 3)).count_params()
+    model = keras.applications.ResNet50(weights=None, input_shape=(size, size, 3))
+    biases = sum(layer.bias.shape[0] for layer in model.layers
+                 if isinstance(layer, keras.layers.Conv2D) and layer.use_bias)
+    return model.count_params() - biases
 
 
 def _built(build_resnet, args, kwargs):
@@ -280,7 +292,7 @@ def _built(build_resnet, args, kwargs):
 def check_build_resnet(build_resnet):
     # The feature map of an ImageNet-style ResNet: 64 -> stem /4 -> 16, then 16, 8, 4, 2.
     model, text = _built(build_resnet, (_reference_bottleneck, [1, 1, 1, 1], (64, 64, 3), 10),
-                         {"width": 8, "include_top": False})
+                         {"base_filters": 8, "include_top": False})
     got = tuple(model.output.shape)
     if got != (None, 2, 2, 4 * 64):
         size = got[1] if len(got) == 4 else None
@@ -290,37 +302,42 @@ def check_build_resnet(build_resnet):
                "start with stride 2.",
             16: "The first block of every stage after the first has stride 2.",
         }
-        hint = hints.get(size, "Stem /4, then stages with width, 2 * width... filters, stride 2 from stage 2 on.")
+        hint = hints.get(size, "Stem /4, then stages with base_filters, 2 * base_filters... filters, stride 2 from "
+                               "stage 2 on.")
         if len(got) == 4 and got[3] != 256:
-            hint = ("Stage s (from 0) uses width * 2**s filters; pass them to the block, which outputs 4x as many "
-                    "when it is a bottleneck.")
+            hint = ("Stage s (from 0) uses base_filters * 2**s filters; pass them to the block, which outputs 4x as "
+                    "many when it is a bottleneck.")
         fail(text, f"without the top, the output has shape {got}, expected (None, 2, 2, 256).", hint)
 
-    # A small ResNet for 28x28 grey images: 3x3 stem, three stages, pooling and softmax.
+    # A small ResNet for 28x28 grey images: 3x3 stem, three stages, pooling and the classifier.
     args = (_reference_basic, [1, 1, 1], (28, 28, 1), 10)
-    model, text = _built(build_resnet, args, {"width": 8, "small_input": True})
+    model, text = _built(build_resnet, args, {"base_filters": 8, "small_input": True})
     if tuple(model.output.shape) != (None, 10):
         fail(text, f"output has shape {tuple(model.output.shape)}, expected (None, 10).",
-             "With the top: global average pooling, then Dense(num_classes, softmax).")
-    expected = (_conv(3, 1, 8, True) + _bn(8) + _basic_params(8, 8, 1) + _basic_params(8, 16, 2)
-                + _basic_params(16, 32, 2) + 32 * 10 + 10)
+             "With the top: global average pooling, then Dense(num_classes, activation=classifier_activation).")
+    stem = _conv(3, 1, 8) + _bn(8)
+    expected = (stem + _basic_params(8, 8, 1) + _basic_params(8, 16, 2) + _basic_params(16, 32, 2) + 32 * 10 + 10)
     count = model.count_params()
+    if count == expected + 8:
+        fail(text, f"has {count} parameters, expected {expected}: the stem convolution has a bias.",
+             "The stem is Conv (use_bias=False) -> BN -> ReLU: " + NO_BIAS_HINT)
     if count != expected:
-        features = call(build_resnet, *args, width=8, small_input=True, include_top=False).output.shape
-        hint = ("With small_input the stem is one 3x3 convolution (stride 1) with `width` filters, BN and ReLU, "
-                "without max pooling." if tuple(features) == (None, 7, 7, 32) else
-                "Stem, then stage s (from 0) with width * 2**s filters, stride 2 in its first block from stage 2 on.")
+        features = call(build_resnet, *args, base_filters=8, small_input=True, include_top=False).output.shape
+        hint = ("With small_input the stem is one 3x3 convolution (stride 1, no bias) with `base_filters` filters, "
+                "BN and ReLU, without max pooling." if tuple(features) == (None, 7, 7, 32) else
+                "Stem, then stage s (from 0) with base_filters * 2**s filters, stride 2 in its first block from "
+                "stage 2 on.")
         fail(text, f"has {count} parameters, expected {expected}.", hint)
-    probabilities = np.asarray(model(np.random.default_rng(0).normal(size=(2, 28, 28, 1)), training=False))
-    if not np.allclose(probabilities.sum(axis=1), 1, atol=1e-4) or probabilities.min() < 0:
-        fail(text, "the outputs are not probabilities (rows do not sum to 1).",
-             "The last layer is Dense(num_classes, activation='softmax').")
+    logits(model, (28, 28, 1), 10, text)
+    probabilities(build_resnet, *args, base_filters=8, small_input=True, input_shape=(28, 28, 1))
 
     # ResNet-50 against Keras' own.
     model, text = _built(build_resnet, (_reference_bottleneck, [3, 4, 6, 3], (64, 64, 3), 1000), {})
-    expected = _keras_resnet50_params(64)
-    if model.count_params() not in (expected, expected - 64):
-        fail(text, f"has {model.count_params()} parameters, keras.applications.ResNet50 has {expected}.",
-             "ImageNet stem: Conv 7x7 with stride 2 and `width` filters, BN, ReLU, MaxPool 3x3 with stride 2; "
-             "stages of width, 2 * width, 4 * width, 8 * width filters; pooling and the classifier.")
+    expected = _keras_resnet50_params_without_conv_biases(64)
+    if model.count_params() != expected:
+        fail(text, f"has {model.count_params()} parameters, expected {expected} (keras.applications.ResNet50 less "
+                   "its convolution biases).",
+             "ImageNet stem: Conv 7x7 with stride 2, `base_filters` filters and no bias, BN, ReLU, MaxPool 3x3 with "
+             "stride 2; stages of base_filters, 2 * base_filters, 4 * base_filters, 8 * base_filters filters; "
+             "pooling and the classifier.")
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import as_number, call, describe, fail
 from cnnkit.grading.core import ExerciseFailure, exercise
+from cnnkit.grading.keras_models import SOFTMAX_TWICE, are_probabilities, probabilities
 
 NOTEBOOK = "10_segmentation_unet"
 LIBRARY_COPY = "cnnkit.segmentation"
@@ -162,7 +163,7 @@ def check_build_unet(build_unet):
 
     cases = [((16, 16, 3), 4, 2, 4, "transpose", True), ((16, 24, 1), 2, 3, 4, "transpose", True),
              ((16, 16, 3), 3, 2, 4, "transpose", False), ((16, 8, 3), 3, 1, 8, "bilinear", True)]
-    for input_shape, num_classes, depth, base, upsampling, skips in cases:
+    for case, (input_shape, num_classes, depth, base, upsampling, skips) in enumerate(cases):
         text = (f"build_unet({input_shape}, num_classes={num_classes}, depth={depth}, base_filters={base}, "
                 f"upsampling={upsampling!r}, skip_connections={skips})")
         try:
@@ -192,12 +193,13 @@ def check_build_unet(build_unet):
                 hint = ("The output must have the input's height and width: one decoder_block for every "
                         "encoder_block, each upsampling by 2.")
             else:
-                hint = "End with a 1x1 Conv2D with num_classes filters and a softmax."
+                hint = "End with a 1x1 Conv2D with num_classes filters and activation=classifier_activation."
             fail(text, f"output has shape {shape}, expected {wanted}.", hint)
-        probabilities = np.asarray(model(_random((1, *input_shape), 4)))
-        if not np.allclose(probabilities.sum(axis=-1), 1.0, atol=1e-4) or probabilities.min() < 0:
-            fail(text, "the outputs of a pixel do not sum to 1.",
-                 "Give the final 1x1 convolution activation='softmax': one probability per class and pixel.")
+        if are_probabilities(np.asarray(model(_random((1, *input_shape), 4)))):
+            fail(text, "every pixel's outputs are probabilities, not logits.", SOFTMAX_TWICE)
+        if case == 0:  # once is enough: classifier_activation="softmax" gives per-pixel probabilities
+            probabilities(build_unet, input_shape, num_classes, depth=depth, base_filters=base, upsampling=upsampling,
+                          skip_connections=skips, input_shape=input_shape, batch=1)
         expected = _unet_params(input_shape[2], num_classes, depth, base, upsampling, skips)
         params = model.count_params()
         if params == expected:

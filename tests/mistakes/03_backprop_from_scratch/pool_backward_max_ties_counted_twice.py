@@ -5,8 +5,8 @@ EXERCISE = "pool_backward"
 EXPECTED_HINT = "tie for the maximum"
 
 
-def pool_backward(dA, cache, mode="max"):
-    A_prev, f, stride = cache
+def pool_backward(dA, cache):
+    A_prev, f, stride, mode = cache
     dA_prev = np.zeros(A_prev.shape)
     for h in range(dA.shape[1]):
         for w in range(dA.shape[2]):

@@ -5,7 +5,7 @@ EXERCISE = "build_lenet5"
 EXPECTED_HINT = "activation='relu'"
 
 
-def build_lenet5(input_shape, num_classes):
+def build_lenet5(input_shape, num_classes, classifier_activation=None):
     inputs = keras.Input(shape=input_shape)
     x = keras.layers.Conv2D(6, 5, padding="same", activation="tanh")(inputs)
     x = keras.layers.MaxPooling2D(2)(x)
@@ -14,5 +14,5 @@ def build_lenet5(input_shape, num_classes):
     x = keras.layers.Flatten()(x)
     x = keras.layers.Dense(120, activation="relu")(x)
     x = keras.layers.Dense(84, activation="relu")(x)
-    outputs = keras.layers.Dense(num_classes, activation=None)(x)
+    outputs = keras.layers.Dense(num_classes, activation=classifier_activation)(x)
     return keras.Model(inputs, outputs)

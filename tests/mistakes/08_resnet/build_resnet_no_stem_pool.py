@@ -1,4 +1,5 @@
 """Forgets the max pooling of the ImageNet stem."""
+
 import keras
 from keras import layers
 
@@ -6,14 +7,25 @@ EXERCISE = "build_resnet"
 EXPECTED_HINT = "max pooling"
 
 
-def build_resnet(block, blocks_per_stage, input_shape, num_classes, width=64, small_input=False,
-                 include_top=True, name="resnet"):
+def build_resnet(
+    block,
+    blocks_per_stage,
+    input_shape,
+    num_classes,
+    base_filters=64,
+    small_input=False,
+    include_top=True,
+    classifier_activation=None,
+    name="resnet",
+):
     inputs = keras.Input(shape=input_shape)
-    x = layers.Conv2D(width, 3 if small_input else 7, strides=1 if small_input else 2, padding="same")(inputs)
+    x = layers.Conv2D(
+        base_filters, 3 if small_input else 7, strides=1 if small_input else 2, padding="same", use_bias=False
+    )(inputs)
     x = layers.Activation("relu")(layers.BatchNormalization()(x))
     for stage, num_blocks in enumerate(blocks_per_stage):
         for index in range(num_blocks):
-            x = block(x, width * 2**stage, 2 if stage > 0 and index == 0 else 1)
+            x = block(x, base_filters * 2**stage, 2 if stage > 0 and index == 0 else 1)
     if include_top:
-        x = layers.Dense(num_classes, activation="softmax")(layers.GlobalAveragePooling2D()(x))
+        x = layers.Dense(num_classes, activation=classifier_activation)(layers.GlobalAveragePooling2D()(x))
     return keras.Model(inputs, x)

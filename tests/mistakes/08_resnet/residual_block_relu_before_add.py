@@ -1,5 +1,5 @@
 """Applies the ReLU to the main path before adding the shortcut, and none after."""
-import keras
+
 from keras import layers
 
 EXERCISE = "residual_block"
@@ -9,9 +9,9 @@ EXPECTED_HINT = "after the addition"
 def residual_block(x, filters, stride=1, name="block"):
     shortcut = x
     if stride != 1 or x.shape[-1] != filters:
-        shortcut = layers.BatchNormalization()(layers.Conv2D(filters, 1, strides=stride)(x))
-    y = layers.Conv2D(filters, 3, strides=stride, padding="same")(x)
+        shortcut = layers.BatchNormalization()(layers.Conv2D(filters, 1, strides=stride, use_bias=False)(x))
+    y = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
     y = layers.Activation("relu")(layers.BatchNormalization()(y))
-    y = layers.Conv2D(filters, 3, padding="same")(y)
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False)(y)
     y = layers.Activation("relu")(layers.BatchNormalization()(y))
     return layers.Add()([y, shortcut])

@@ -9,7 +9,7 @@ EXPECTED_HINT = "skip concatenation is missing"
 
 
 def build_unet(input_shape, num_classes, depth=3, base_filters=16, upsampling="transpose",
-               skip_connections=True):
+               skip_connections=True, classifier_activation=None):
     inputs = keras.Input(input_shape)
     x = inputs
     for level in range(depth):
@@ -17,5 +17,5 @@ def build_unet(input_shape, num_classes, depth=3, base_filters=16, upsampling="t
     x = conv_block(x, base_filters * 2**depth, name="bottleneck")
     for level in reversed(range(depth)):
         x = decoder_block(x, None, base_filters * 2**level, upsampling, name=f"decoder{level}")
-    outputs = layers.Conv2D(num_classes, 1, activation="softmax", name="classifier")(x)
+    outputs = layers.Conv2D(num_classes, 1, activation=classifier_activation, name="classifier")(x)
     return keras.Model(inputs, outputs)
