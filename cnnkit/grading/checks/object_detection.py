@@ -101,6 +101,69 @@ def check_box_iou(box_iou):
             fail(text, problem, _iou_hint(result, a, b))
 
 
+# --------------------------------------------------------------------------- decoding
+def _decode_reference(raw, anchors, grid_size, exp=True, sigmoid=True, swap_axes=False, divide=True,
+                      corners=True, swap_anchor=False):
+    """Decode cell by cell, straight from the formulas; the keywords reproduce known mistakes."""
+    squash = (lambda t: 1 / (1 + np.exp(-t))) if sigmoid else (lambda t: t)
+    grow = np.exp if exp else (lambda t: t)
+    scale = grid_size if divide else 1
+    out = np.empty(raw.shape)
+    flat, result = raw.reshape(-1, grid_size, grid_size, len(anchors), 4), out.reshape(-1, grid_size, grid_size,
+                                                                                        len(anchors), 4)
+    for n in range(flat.shape[0]):
+        for row in range(grid_size):
+            for col in range(grid_size):
+                for k, (anchor_w, anchor_h) in enumerate(anchors):
+                    if swap_anchor:
+                        anchor_w, anchor_h = anchor_h, anchor_w
+                    tx, ty, tw, th = flat[n, row, col, k]
+                    x_cell, y_cell = (row, col) if swap_axes else (col, row)
+                    cx, cy = (x_cell + squash(tx)) / scale, (y_cell + squash(ty)) / scale
+                    w, h = anchor_w * grow(tw) / scale, anchor_h * grow(th) / scale
+                    result[n, row, col, k] = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2) if corners else (cx, cy, w, h)
+    return out
+
+
+def _decode_hint(result, raw, anchors, grid_size):
+    mistakes = [
+        ({"exp": False}, "The sizes need exp: width = anchor_w * exp(tw) / grid_size (tw = 0 means the anchor's width)."),
+        ({"sigmoid": False}, "Squash the centre offsets with a sigmoid, so each centre stays inside its cell."),
+        ({"swap_axes": True}, "x comes from the column index and y from the row: raw[row, col] is the cell in row "
+                              "`row` (y) and column `col` (x)."),
+        ({"divide": False}, "Divide by grid_size: the result is in fractions of the image, not in cells."),
+        ({"corners": False}, "Return corner boxes [x_min, y_min, x_max, y_max], not centre and size."),
+        ({"swap_anchor": True}, "anchors[k] is (width, height): the width scales exp(tw), the height exp(th)."),
+    ]
+    for keywords, hint in mistakes:
+        if result.shape == raw.shape and np.allclose(result, _decode_reference(raw, anchors, grid_size, **keywords),
+                                                     atol=1e-5):
+            return hint
+    if result.shape != raw.shape:
+        return "The output has raw's shape: the last axis holds the 4 corners instead of the 4 offsets."
+    return "center = (cell index + sigmoid(offset)) / grid_size; size = anchor * exp(t) / grid_size; then corners."
+
+
+@exercise(NOTEBOOK)
+def check_decode_boxes(decode_boxes):
+    rng = np.random.default_rng(3)
+    tall = np.array([[1.0, 2.0], [3.0, 1.5]])
+    cases = [
+        ("all zeros: each box is its anchor, centred in its cell", np.zeros((2, 2, 2, 4)), tall, 2),
+        ("random offsets on a 3x3 grid", rng.normal(size=(3, 3, 2, 4)), tall, 3),
+        ("a batch of 2 on a 4x4 grid with 3 anchors", rng.normal(size=(2, 4, 4, 3, 4)),
+         np.array([[0.5, 0.8], [1.5, 1.0], [2.5, 3.5]]), 4),
+    ]
+    for what, raw, anchors, grid_size in cases:
+        text = f"decode_boxes({what}: raw {describe(raw)}, anchors {anchors.tolist()}, grid_size={grid_size})"
+        result = as_array(call(decode_boxes, raw.copy(), anchors.copy(), grid_size), text)
+        expected = _decode_reference(raw, anchors, grid_size)
+        if not same_values(result, expected):
+            problem = (f"returned shape {result.shape}, expected {expected.shape}." if result.shape != expected.shape
+                       else difference(result, expected))
+            fail(text, problem, _decode_hint(result, raw, anchors, grid_size))
+
+
 # --------------------------------------------------------------------------- non-max suppression
 def _tf_nms(boxes, scores, iou_threshold, max_outputs):
     """The oracle: TensorFlow's greedy NMS (IoU does not change when x and y swap roles)."""
@@ -178,69 +241,6 @@ def check_non_max_suppression(non_max_suppression):
             shown = lambda indices: indices if len(indices) <= 12 else f"{indices[:12]}..."  # noqa: E731
             fail(text, f"kept {shown(kept)}, expected {shown(expected)} (tf.image.non_max_suppression).",
                  _nms_hint(kept, boxes, scores, iou_threshold, max_outputs, expected))
-
-
-# --------------------------------------------------------------------------- decoding
-def _decode_reference(raw, anchors, grid_size, exp=True, sigmoid=True, swap_axes=False, divide=True,
-                      corners=True, swap_anchor=False):
-    """Decode cell by cell, straight from the formulas; the keywords reproduce known mistakes."""
-    squash = (lambda t: 1 / (1 + np.exp(-t))) if sigmoid else (lambda t: t)
-    grow = np.exp if exp else (lambda t: t)
-    scale = grid_size if divide else 1
-    out = np.empty(raw.shape)
-    flat, result = raw.reshape(-1, grid_size, grid_size, len(anchors), 4), out.reshape(-1, grid_size, grid_size,
-                                                                                        len(anchors), 4)
-    for n in range(flat.shape[0]):
-        for row in range(grid_size):
-            for col in range(grid_size):
-                for k, (anchor_w, anchor_h) in enumerate(anchors):
-                    if swap_anchor:
-                        anchor_w, anchor_h = anchor_h, anchor_w
-                    tx, ty, tw, th = flat[n, row, col, k]
-                    x_cell, y_cell = (row, col) if swap_axes else (col, row)
-                    cx, cy = (x_cell + squash(tx)) / scale, (y_cell + squash(ty)) / scale
-                    w, h = anchor_w * grow(tw) / scale, anchor_h * grow(th) / scale
-                    result[n, row, col, k] = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2) if corners else (cx, cy, w, h)
-    return out
-
-
-def _decode_hint(result, raw, anchors, grid_size):
-    mistakes = [
-        ({"exp": False}, "The sizes need exp: width = anchor_w * exp(tw) / grid_size (tw = 0 means the anchor's width)."),
-        ({"sigmoid": False}, "Squash the centre offsets with a sigmoid, so each centre stays inside its cell."),
-        ({"swap_axes": True}, "x comes from the column index and y from the row: raw[row, col] is the cell in row "
-                              "`row` (y) and column `col` (x)."),
-        ({"divide": False}, "Divide by grid_size: the result is in fractions of the image, not in cells."),
-        ({"corners": False}, "Return corner boxes [x_min, y_min, x_max, y_max], not centre and size."),
-        ({"swap_anchor": True}, "anchors[k] is (width, height): the width scales exp(tw), the height exp(th)."),
-    ]
-    for keywords, hint in mistakes:
-        if result.shape == raw.shape and np.allclose(result, _decode_reference(raw, anchors, grid_size, **keywords),
-                                                     atol=1e-5):
-            return hint
-    if result.shape != raw.shape:
-        return "The output has raw's shape: the last axis holds the 4 corners instead of the 4 offsets."
-    return "center = (cell index + sigmoid(offset)) / grid_size; size = anchor * exp(t) / grid_size; then corners."
-
-
-@exercise(NOTEBOOK)
-def check_decode_boxes(decode_boxes):
-    rng = np.random.default_rng(3)
-    tall = np.array([[1.0, 2.0], [3.0, 1.5]])
-    cases = [
-        ("all zeros: each box is its anchor, centred in its cell", np.zeros((2, 2, 2, 4)), tall, 2),
-        ("random offsets on a 3x3 grid", rng.normal(size=(3, 3, 2, 4)), tall, 3),
-        ("a batch of 2 on a 4x4 grid with 3 anchors", rng.normal(size=(2, 4, 4, 3, 4)),
-         np.array([[0.5, 0.8], [1.5, 1.0], [2.5, 3.5]]), 4),
-    ]
-    for what, raw, anchors, grid_size in cases:
-        text = f"decode_boxes({what}: raw {describe(raw)}, anchors {anchors.tolist()}, grid_size={grid_size})"
-        result = as_array(call(decode_boxes, raw.copy(), anchors.copy(), grid_size), text)
-        expected = _decode_reference(raw, anchors, grid_size)
-        if not same_values(result, expected):
-            problem = (f"returned shape {result.shape}, expected {expected.shape}." if result.shape != expected.shape
-                       else difference(result, expected))
-            fail(text, problem, _decode_hint(result, raw, anchors, grid_size))
 
 
 # --------------------------------------------------------------------------- average precision
