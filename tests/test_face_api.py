@@ -8,6 +8,7 @@ import pytest
 
 from cnnkit.data import face_api, remote
 from cnnkit.data.remote import CorruptDataError, DataNotFoundError
+from cnnkit.detection import box_iou
 
 
 @pytest.fixture
@@ -81,3 +82,83 @@ def test_each_pinned_file_has_a_jsdelivr_url_of_the_pinned_version():
     assert face_api.FACE_API_VERSION == "1.7.15"
     assert face_api.CDN_URL == "https://cdn.jsdelivr.net/npm/@vladmandic/face-api@1.7.15/"
     assert set(face_api.FACE_API_MODELS) >= {"tiny_face_detector_model", "face_recognition_model"}
+
+
+# --------------------------------------------------------------------------- the Tiny Face Detector
+def _reference_forward(tensors, batch):
+    """The package's TinyYolov2Base.runMobilenet, op by op with tf.nn (the Keras rebuild's oracle)."""
+    import tensorflow as tf
+
+    def leaky(x):
+        return tf.nn.leaky_relu(x, alpha=0.1)
+
+    x = leaky(tf.nn.conv2d(batch, tensors["conv0/filters"], 1, "VALID") + tensors["conv0/bias"])
+    x = tf.nn.max_pool2d(x, 2, 2, "SAME")
+    for level in range(1, 6):
+        x = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]])
+        x = tf.nn.separable_conv2d(x, tensors[f"conv{level}/depthwise_filter"], tensors[f"conv{level}/pointwise_filter"],
+                                   [1, 1, 1, 1], "VALID") + tensors[f"conv{level}/bias"]
+        x = tf.nn.max_pool2d(leaky(x), 2, 2 if level < 5 else 1, "SAME")
+    x = tf.nn.conv2d(x, tensors["conv8/filters"], 1, "VALID") + tensors["conv8/bias"]
+    return x.numpy().reshape(*x.shape[:3], 5, 5)
+
+
+def test_keras_rebuild_computes_what_the_package_computes():
+    from cnnkit.models.tiny_face_detector import build_tiny_face_detector, set_face_api_weights
+
+    model = build_tiny_face_detector(input_size=96, weights=None)
+    rng = np.random.default_rng(0)
+    tensors = {}
+    for layer in model.layers:
+        if layer.name in ("conv0", "conv8"):
+            names = ("filters", "bias")
+        elif layer.name.startswith("conv") and not layer.name.endswith("_leaky"):
+            names = ("depthwise_filter", "pointwise_filter", "bias")
+        else:
+            continue
+        for name, weight in zip(names, layer.get_weights()):
+            tensors[f"{layer.name}/{name}"] = rng.normal(0, 0.3, size=weight.shape).astype(np.float32)
+    assert len(tensors) == 19  # as many tensors as the package's manifest lists
+    set_face_api_weights(model, tensors)
+    batch = rng.normal(size=(2, 96, 96, 3)).astype(np.float32)
+    np.testing.assert_allclose(model.predict(batch, verbose=0), _reference_forward(tensors, batch), rtol=1e-4, atol=1e-4)
+
+
+def test_preprocess_pads_at_the_bottom_right_and_normalises_like_the_package():
+    from cnnkit.models.tiny_face_detector import MEAN_RGB, preprocess
+
+    image = np.ones((32, 64, 3))  # white, wider than tall
+    batch, side = preprocess(image, input_size=64)
+    assert batch.shape == (1, 64, 64, 3) and side == 64
+    np.testing.assert_allclose(batch[0, 5, 5], (255 - MEAN_RGB) / 255, rtol=1e-5)
+    np.testing.assert_allclose(batch[0, 60, 5], -MEAN_RGB / 255, rtol=1e-5)
+    with pytest.raises(ValueError, match="RGB"):
+        preprocess(np.zeros((8, 8)))
+
+
+@pytest.fixture(scope="module")
+def face_detector():
+    from cnnkit.models.tiny_face_detector import build_tiny_face_detector
+
+    try:
+        return build_tiny_face_detector()
+    except DataNotFoundError as error:
+        pytest.skip(f"face-api weights not installed (run `make face-api`): {str(error).splitlines()[0]}")
+
+
+@pytest.mark.parametrize("name, face", [("astronaut", (165, 75, 280, 190)), ("grace_hopper", (150, 140, 380, 350))])
+def test_pretrained_detector_finds_the_one_face_of_each_portrait(face_detector, name, face):
+    from cnnkit.data import sample_image
+    from cnnkit.models.tiny_face_detector import detect_faces
+
+    boxes, scores = detect_faces(face_detector, sample_image(name))
+    assert len(boxes) == 1 and scores[0] > 0.9
+    assert box_iou([face], boxes)[0, 0] > 0.8  # roughly where a person marks the face
+
+
+def test_pretrained_detector_finds_no_face_in_a_cup_of_coffee(face_detector):
+    from cnnkit.data import sample_image
+    from cnnkit.models.tiny_face_detector import detect_faces
+
+    boxes, _ = detect_faces(face_detector, sample_image("coffee"))
+    assert len(boxes) == 0
