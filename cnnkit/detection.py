@@ -42,7 +42,6 @@ def box_iou(boxes_a, boxes_b):
         Array of shape (N, M): entry (i, j) is area(a_i ∩ b_j) / area(a_i ∪ b_j), in [0, 1];
         0 where the union is empty (two boxes of zero area).
     """
-    ### BEGIN SOLUTION
     a = np.asarray(boxes_a, dtype=np.float64).reshape(-1, 1, 4)  # (N, 1, 4): broadcasts against b
     b = np.asarray(boxes_b, dtype=np.float64).reshape(1, -1, 4)  # (1, M, 4)
     # The overlap is a box too: the larger of the two minima to the smaller of the two maxima,
@@ -54,7 +53,6 @@ def box_iou(boxes_a, boxes_b):
     area_b = (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])
     union = area_a + area_b - intersection  # the overlap would be counted twice otherwise
     return np.divide(intersection, union, out=np.zeros_like(intersection), where=union > 0)
-    ### END SOLUTION
 
 
 def non_max_suppression(boxes, scores, iou_threshold, max_outputs=None):
@@ -70,7 +68,6 @@ def non_max_suppression(boxes, scores, iou_threshold, max_outputs=None):
         Integer array of the kept boxes' indices, in decreasing score order (of two equal
         scores, the lower index first), shape (K,) with K <= N; empty for empty input.
     """
-    ### BEGIN SOLUTION
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")  # best first, ties by index
     keep = []
@@ -80,7 +77,6 @@ def non_max_suppression(boxes, scores, iou_threshold, max_outputs=None):
         # Only the remaining candidates that do not overlap the kept box too much survive.
         order = order[box_iou(boxes[best:best + 1], boxes[order])[0] <= iou_threshold]
     return np.array(keep, dtype=np.int64)
-    ### END SOLUTION
 
 
 def decode_boxes(raw, anchors, grid_size):
@@ -100,7 +96,6 @@ def decode_boxes(raw, anchors, grid_size):
         Array of the shape of ``raw``: corner boxes [x_min, y_min, x_max, y_max] in fractions of
         the image's side (0 is the left or top edge, 1 the right or bottom edge).
     """
-    ### BEGIN SOLUTION
     raw = np.asarray(raw, dtype=np.float64)
     anchors = np.asarray(anchors, dtype=np.float64)
     rows, cols = np.meshgrid(np.arange(grid_size), np.arange(grid_size), indexing="ij")  # (S, S) each
@@ -112,7 +107,6 @@ def decode_boxes(raw, anchors, grid_size):
     height = anchors[:, 1] * np.exp(raw[..., 3]) / grid_size
     return np.stack([center_x - width / 2, center_y - height / 2,
                      center_x + width / 2, center_y + height / 2], axis=-1)
-    ### END SOLUTION
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -177,7 +171,6 @@ def average_precision(pred_boxes, pred_scores, true_boxes, iou_threshold=0.5):
     Returns:
         A float in [0, 1]; 0 when there are no detections.
     """
-    ### BEGIN SOLUTION
     _, is_true_positive, num_truth = match_detections(pred_boxes, pred_scores, true_boxes, iou_threshold)
     if num_truth == 0:
         raise ValueError("AP needs at least one ground-truth box: recall is undefined without one")
@@ -188,7 +181,6 @@ def average_precision(pred_boxes, pred_scores, true_boxes, iou_threshold=0.5):
     envelope = np.maximum.accumulate(precision[::-1])[::-1]
     recall_steps = np.diff(recall, prepend=0.0)  # non-zero only at true positives
     return float(np.sum(recall_steps * envelope))
-    ### END SOLUTION
 
 
 def mean_average_precision(detections, truths, num_classes, iou_threshold=0.5):

@@ -68,8 +68,10 @@ def show_box_formats(image, box, name: str = "object"):
         ax.add_patch(patches.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="yellow", linewidth=2))
         ax.axis("off")
     axes[0].plot([x0, x1], [y0, y1], "o", color="red")
-    axes[0].annotate("(x_min, y_min)", (x0, y0), xytext=(0, -8), textcoords="offset points", color="red", ha="center")
-    axes[0].annotate("(x_max, y_max)", (x1, y1), xytext=(0, 12), textcoords="offset points", color="red", ha="center")
+    label = {"color": "red", "textcoords": "offset points", "ha": "center", "fontsize": 9,
+             "bbox": {"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.8}}
+    axes[0].annotate("(x_min, y_min)", (x0, y0), xytext=(0, 6), va="bottom", **label)
+    axes[0].annotate("(x_max, y_max)", (x1, y1), xytext=(0, -6), va="top", **label)
     axes[0].set_title("corners: [x_min, y_min, x_max, y_max]")
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     axes[1].plot(cx, cy, "o", color="red")
@@ -116,13 +118,13 @@ def show_grid_and_anchors(image, grid_size: int, anchors, box):
     for k in range(1, grid_size):
         ax.axhline(k * cell - 0.5, color="white", linewidth=0.6)
         ax.axvline(k * cell - 0.5, color="white", linewidth=0.6)
-    ax.add_patch(patches.Rectangle((col * cell - 0.5, row * cell - 0.5), cell, cell, color="yellow", alpha=0.45))
+    ax.add_patch(patches.Rectangle((col * cell - 0.5, row * cell - 0.5), cell, cell, color="cyan", alpha=0.6))
     ax.add_patch(patches.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="yellow", linewidth=2))
     centre = ((col + 0.5) * cell, (row + 0.5) * cell)
     for k, (width, height) in enumerate(np.asarray(anchors) * cell):
         ax.add_patch(patches.Rectangle((centre[0] - width / 2, centre[1] - height / 2), width, height, fill=False,
                                        edgecolor=CLASS_COLOURS[k % len(CLASS_COLOURS)], linestyle=":", linewidth=1.5))
-    ax.plot((x0 + x1) / 2, (y0 + y1) / 2, "x", color="yellow")
+    ax.plot((x0 + x1) / 2, (y0 + y1) / 2, "x", color="black")
     ax.set_title(f"{grid_size}x{grid_size} grid: the cell with the box's centre (x)\n"
                  f"and its {len(anchors)} anchors (dotted) predict it")
     ax.axis("off")
