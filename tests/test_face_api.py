@@ -162,3 +162,18 @@ def test_pretrained_detector_finds_no_face_in_a_cup_of_coffee(face_detector):
 
     boxes, _ = detect_faces(face_detector, sample_image("coffee"))
     assert len(boxes) == 0
+
+
+def test_a_missing_file_is_downloaded_into_the_cache_and_checked(package_folder, monkeypatch, tmp_path):
+    content = b"weights of a toy model"
+    relative = "model/toy_model.bin"
+    monkeypatch.setattr(face_api, "FACE_API_SHA256", {**face_api.FACE_API_SHA256,
+                                                      relative: hashlib.sha256(content).hexdigest()})
+    served = tmp_path / "cdn"
+    (served / "model").mkdir(parents=True)
+    (served / relative).write_bytes(content)
+    monkeypatch.setattr(face_api, "CDN_URL", served.as_uri() + "/")
+    monkeypatch.delenv("CNNKIT_OFFLINE", raising=False)
+    monkeypatch.setattr(remote, "online", lambda host, timeout=0: True)
+    path = face_api.face_api_file(relative)
+    assert path.read_bytes() == content and str(path).startswith(str(tmp_path / "cache"))
