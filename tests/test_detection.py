@@ -1,13 +1,10 @@
 """Library code of notebook 13: box formats, target encoding, matching, mAP, the grid detector."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from cnnkit.detection import (  # noqa: E402
+from cnnkit.detection import (
     average_precision,
     box_iou,
     centers_to_corners,
@@ -144,7 +141,8 @@ def test_figures_draw_without_error():
         plot_detection.show_iou_examples([(boxes[0], boxes[1])], [0.5]),
         plot_detection.show_grid_and_anchors(image, 4, ANCHORS, boxes[0]),
         plot_detection.show_nms(image, boxes, np.array([0.9, 0.4]), [0]),
-        plot_detection.plot_precision_recall({"a": (np.array([0.5, 1.0]), np.array([1.0, 0.5]), np.array([1.0, 0.5]))}),
+        plot_detection.plot_precision_recall({"a": (np.array([0.5, 1.0]), np.array([1.0, 0.5]),
+                                                     np.array([1.0, 0.5]))}),
     ]:
         assert figure.axes
-        matplotlib.pyplot.close(figure)
+        plt.close(figure)

@@ -45,7 +45,8 @@ def test_uint8_tensors_are_dequantised_with_scale_and_min_and_float32_read_as_is
 
 
 def test_a_manifest_that_does_not_match_the_weight_bytes_is_reported(package_folder, monkeypatch):
-    weights = [{"name": "w", "shape": [4], "dtype": "float32", "quantization": {"dtype": "uint8", "scale": 1, "min": 0}}]
+    weights = [{"name": "w", "shape": [4], "dtype": "float32",
+                "quantization": {"dtype": "uint8", "scale": 1, "min": 0}}]
     _write_model(package_folder, monkeypatch, "short_model", weights, bytes(3))
     with pytest.raises(CorruptDataError, match="past the end"):
         face_api.load_face_api_weights("short_model")
@@ -96,8 +97,8 @@ def _reference_forward(tensors, batch):
     x = tf.nn.max_pool2d(x, 2, 2, "SAME")
     for level in range(1, 6):
         x = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]])
-        x = tf.nn.separable_conv2d(x, tensors[f"conv{level}/depthwise_filter"], tensors[f"conv{level}/pointwise_filter"],
-                                   [1, 1, 1, 1], "VALID") + tensors[f"conv{level}/bias"]
+        depthwise, pointwise = tensors[f"conv{level}/depthwise_filter"], tensors[f"conv{level}/pointwise_filter"]
+        x = tf.nn.separable_conv2d(x, depthwise, pointwise, [1, 1, 1, 1], "VALID") + tensors[f"conv{level}/bias"]
         x = tf.nn.max_pool2d(leaky(x), 2, 2 if level < 5 else 1, "SAME")
     x = tf.nn.conv2d(x, tensors["conv8/filters"], 1, "VALID") + tensors["conv8/bias"]
     return x.numpy().reshape(*x.shape[:3], 5, 5)
@@ -121,7 +122,8 @@ def test_keras_rebuild_computes_what_the_package_computes():
     assert len(tensors) == 19  # as many tensors as the package's manifest lists
     set_face_api_weights(model, tensors)
     batch = rng.normal(size=(2, 96, 96, 3)).astype(np.float32)
-    np.testing.assert_allclose(model.predict(batch, verbose=0), _reference_forward(tensors, batch), rtol=1e-4, atol=1e-4)
+    expected = _reference_forward(tensors, batch)
+    np.testing.assert_allclose(model.predict(batch, verbose=0), expected, rtol=1e-4, atol=1e-4)
 
 
 def test_preprocess_pads_at_the_bottom_right_and_normalises_like_the_package():

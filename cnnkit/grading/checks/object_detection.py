@@ -59,7 +59,8 @@ def _iou_hint(result, a, b):
         raw_inter, _, _ = _iou_parts(a, b, clip=False)
         raw_union = area_a + area_b - raw_inter
         unclipped = raw_inter / raw_union
-        if np.allclose(result, unclipped, atol=1e-6) or np.allclose(result, np.where(raw_union > 0, unclipped, 0), atol=1e-6):
+        guarded = np.where(raw_union > 0, unclipped, 0)  # the same mistake with a guarded division
+        if np.allclose(result, unclipped, atol=1e-6) or np.allclose(result, guarded, atol=1e-6):
             return ("Boxes that do not overlap get a non-zero IoU: when max(x_min) > min(x_max) the width of the "
                     "overlap is negative, and two negative sides make a positive area. Clip width and height at 0.")
         inter1, area_a1, area_b1 = _iou_parts(a, b, plus_one=1.0)
@@ -108,9 +109,8 @@ def _decode_reference(raw, anchors, grid_size, exp=True, sigmoid=True, swap_axes
     squash = (lambda t: 1 / (1 + np.exp(-t))) if sigmoid else (lambda t: t)
     grow = np.exp if exp else (lambda t: t)
     scale = grid_size if divide else 1
-    out = np.empty(raw.shape)
-    flat, result = raw.reshape(-1, grid_size, grid_size, len(anchors), 4), out.reshape(-1, grid_size, grid_size,
-                                                                                        len(anchors), 4)
+    flat = raw.reshape(-1, grid_size, grid_size, len(anchors), 4)  # a batch axis, even when raw has none
+    result = np.empty(flat.shape)
     for n in range(flat.shape[0]):
         for row in range(grid_size):
             for col in range(grid_size):
@@ -121,13 +121,15 @@ def _decode_reference(raw, anchors, grid_size, exp=True, sigmoid=True, swap_axes
                     x_cell, y_cell = (row, col) if swap_axes else (col, row)
                     cx, cy = (x_cell + squash(tx)) / scale, (y_cell + squash(ty)) / scale
                     w, h = anchor_w * grow(tw) / scale, anchor_h * grow(th) / scale
-                    result[n, row, col, k] = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2) if corners else (cx, cy, w, h)
-    return out
+                    box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2) if corners else (cx, cy, w, h)
+                    result[n, row, col, k] = box
+    return result.reshape(raw.shape)
 
 
 def _decode_hint(result, raw, anchors, grid_size):
     mistakes = [
-        ({"exp": False}, "The sizes need exp: width = anchor_w * exp(tw) / grid_size (tw = 0 means the anchor's width)."),
+        ({"exp": False}, "The sizes need exp: width = anchor_w * exp(tw) / grid_size (tw = 0 means the anchor's "
+                         "width)."),
         ({"sigmoid": False}, "Squash the centre offsets with a sigmoid, so each centre stays inside its cell."),
         ({"swap_axes": True}, "x comes from the column index and y from the row: raw[row, col] is the cell in row "
                               "`row` (y) and column `col` (x)."),
@@ -231,7 +233,7 @@ def check_non_max_suppression(non_max_suppression):
         kwargs = {} if max_outputs is None else {"max_outputs": max_outputs}
         text = (f"non_max_suppression({what}: boxes {describe(boxes)}, scores {describe(scores)}, "
                 f"iou_threshold={iou_threshold}{f', max_outputs={max_outputs}' if max_outputs else ''})")
-        hint = "With no boxes, return an empty array (np.argsort and a while loop handle that)." if not len(boxes) else None
+        hint = None if len(boxes) else "With no boxes, return an empty array (np.argsort and a while loop handle that)."
         result = as_array(call(non_max_suppression, boxes.copy(), scores.copy(), iou_threshold, _hint=hint, **kwargs),
                           text).reshape(-1)
         if not np.all(result == np.round(result)):

@@ -1,5 +1,6 @@
 """Averages the envelope at the 11 recall levels 0, 0.1, ..., 1 (PASCAL VOC 2007)."""
 import numpy as np
+
 from cnnkit.detection import match_detections
 
 EXERCISE = "average_precision"

@@ -1,5 +1,6 @@
 """Takes the running maximum of precision from the left (over lower recalls)."""
 import numpy as np
+
 from cnnkit.detection import match_detections
 
 EXERCISE = "average_precision"

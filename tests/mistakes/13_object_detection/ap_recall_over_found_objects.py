@@ -1,5 +1,6 @@
 """Divides recall by the objects found, so recall always reaches 1 and missed objects cost nothing."""
 import numpy as np
+
 from cnnkit.detection import match_detections
 
 EXERCISE = "average_precision"

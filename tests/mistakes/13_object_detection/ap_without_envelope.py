@@ -1,5 +1,6 @@
 """Sums precision x recall step with the raw, zig-zagging precision."""
 import numpy as np
+
 from cnnkit.detection import match_detections
 
 EXERCISE = "average_precision"

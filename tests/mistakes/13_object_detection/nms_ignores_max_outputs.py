@@ -1,5 +1,6 @@
 """Forgets max_outputs."""
 import numpy as np
+
 from cnnkit.detection import box_iou
 
 EXERCISE = "non_max_suppression"

@@ -1,5 +1,6 @@
 """Walks the boxes in their given order instead of by decreasing score."""
 import numpy as np
+
 from cnnkit.detection import box_iou
 
 EXERCISE = "non_max_suppression"

@@ -1,6 +1,7 @@
 """Suppresses the boxes that overlap the best box, then keeps every survivor: boxes that
 overlap each other but not the best one are never compared."""
 import numpy as np
+
 from cnnkit.detection import box_iou
 
 EXERCISE = "non_max_suppression"

@@ -1,6 +1,7 @@
 """Sorts with np.argsort(scores)[::-1]: right for distinct scores, but equal scores come
 highest index first."""
 import numpy as np
+
 from cnnkit.detection import box_iou
 
 EXERCISE = "non_max_suppression"

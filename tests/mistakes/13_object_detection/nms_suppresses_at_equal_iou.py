@@ -1,5 +1,6 @@
 """Suppresses when the IoU equals the threshold too (>= instead of >)."""
 import numpy as np
+
 from cnnkit.detection import box_iou
 
 EXERCISE = "non_max_suppression"
