@@ -66,6 +66,9 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("11_style_transfer", "Neural style transfer",
              ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
              ("cnnkit.style",), "style_transfer"),
+    Notebook("13_object_detection", "Object detection",
+             ("box_iou", "decode_boxes", "non_max_suppression", "average_precision"),
+             ("cnnkit.detection",), "object_detection"),
 )
 
 

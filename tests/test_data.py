@@ -299,3 +299,17 @@ def test_to_dataset_batches_shuffles_on_request_and_keeps_pairs():
 def test_to_dataset_rejects_mismatched_lengths():
     with pytest.raises(ValueError, match="same length"):
         to_dataset(np.zeros((3, 2)), np.zeros(4))
+
+
+def test_shapes_max_occlusion_keeps_each_shape_mostly_visible():
+    kept = make_shapes(60, image_size=48, shapes_per_image=(2, 4), background="texture", seed=2, max_occlusion=0.3)
+    for mask, boxes, classes in zip(kept.masks, kept.boxes, kept.box_classes):
+        for box, kind in zip(boxes[classes >= 0].astype(int), classes[classes >= 0]):
+            x0, y0, x1, y1 = box
+            assert np.any(mask[y0:y1, x0:x1] == kind + 1)  # something of it is still to be seen
+    # The default allows any overlap and draws exactly what earlier versions drew.
+    default, explicit = make_shapes(30, seed=4, shapes_per_image=(1, 4)), make_shapes(30, seed=4, shapes_per_image=(1, 4),
+                                                                                       max_occlusion=1.0)
+    assert np.array_equal(default.images, explicit.images)
+    with pytest.raises(ValueError, match="max_occlusion"):
+        make_shapes(2, max_occlusion=1.5)

@@ -16,6 +16,8 @@ SHAPE_CLASSES = ("circle", "square", "triangle")
 BACKGROUNDS = ("plain", "noise", "texture")
 #: The smallest ``image_size`` accepted, in pixels.
 MIN_IMAGE_SIZE = 16
+#: Placements ``make_shapes`` tries for a shape before leaving it out (with ``max_occlusion`` < 1).
+PLACEMENT_TRIES = 20
 
 
 class ShapesData(NamedTuple):
@@ -91,6 +93,7 @@ def make_shapes(
     radius_range: tuple[float, float] = (0.12, 0.3),
     background: str = "noise",
     seed: int = 0,
+    max_occlusion: float = 1.0,
 ) -> ShapesData:
     """Generate ``num_images`` scenes of circles, squares and triangles.
 
@@ -104,6 +107,11 @@ def make_shapes(
         background: ``"plain"`` (one colour), ``"noise"`` (a colour gradient with noise) or
             ``"texture"`` (real brick, grass or gravel photographs from scikit-image, tinted).
         seed: the same seed gives the same data.
+        max_occlusion: the largest fraction of a shape that the shapes drawn after it may
+            cover. A shape that would hide more of an earlier one is drawn again elsewhere (up
+            to ``PLACEMENT_TRIES`` times, then left out, so a scene may hold fewer shapes).
+            Detection uses it so that every box has an object to see; 1.0 (the default)
+            allows any overlap.
     """
     low, high = (shapes_per_image, shapes_per_image) if isinstance(shapes_per_image, int) else shapes_per_image
     if num_images < 0 or image_size < MIN_IMAGE_SIZE:
@@ -114,6 +122,8 @@ def make_shapes(
         raise ValueError(f"radius_range must satisfy 0 < low <= high < 0.5, got {radius_range!r}.")
     if background not in BACKGROUNDS:
         raise ValueError(f"background must be one of {BACKGROUNDS}, got {background!r}.")
+    if not 0.0 <= max_occlusion <= 1.0:
+        raise ValueError(f"max_occlusion must be in [0, 1], got {max_occlusion!r}.")
 
     rng = np.random.default_rng(seed)
     images = np.empty((num_images, image_size, image_size, 3), np.float32)
@@ -124,11 +134,21 @@ def make_shapes(
 
     for i in range(num_images):
         image = _background(background, image_size, rng)
-        for j in range(rng.integers(low, high + 1)):
-            kind = int(rng.integers(len(SHAPE_CLASSES)))
-            radius = rng.uniform(*radius_range) * image_size
-            cx, cy = rng.uniform(radius, image_size - radius, size=2)
-            shape = _shape_mask(kind, image_size, cx, cy, radius, rng.uniform(0, 2 * np.pi))
+        drawn: list[tuple[np.ndarray, int]] = []  # each earlier shape's visible pixels and its area
+        j = 0
+        for _ in range(rng.integers(low, high + 1)):
+            for _ in range(PLACEMENT_TRIES):
+                kind = int(rng.integers(len(SHAPE_CLASSES)))
+                radius = rng.uniform(*radius_range) * image_size
+                cx, cy = rng.uniform(radius, image_size - radius, size=2)
+                shape = _shape_mask(kind, image_size, cx, cy, radius, rng.uniform(0, 2 * np.pi))
+                # With max_occlusion = 1 the first placement always passes (and the random stream
+                # is the one earlier versions drew).
+                if all(np.count_nonzero(visible & ~shape) >= (1 - max_occlusion) * area for visible, area in drawn):
+                    break
+            else:  # every placement hid too much of an earlier shape: leave this one out
+                continue
+            drawn = [(visible & ~shape, area) for visible, area in drawn] + [(shape, np.count_nonzero(shape))]
             # Bright, saturated colours stand out from the darker backgrounds.
             colour = rng.uniform(0.0, 1.0, size=3)
             colour[rng.integers(3)] = 1.0
@@ -137,6 +157,7 @@ def make_shapes(
             rows, cols = np.nonzero(shape)
             boxes[i, j] = (cols.min(), rows.min(), cols.max() + 1, rows.max() + 1)
             box_classes[i, j] = kind
+            j += 1
         counts = np.bincount(masks[i].ravel(), minlength=len(SHAPE_CLASSES) + 1)[1:]
         labels[i] = int(np.argmax(counts))
         images[i] = np.clip(image, 0.0, 1.0)

@@ -1,0 +1,16 @@
+"""Adds the raw centre offsets to the cell index without a sigmoid."""
+import numpy as np
+
+EXERCISE = "decode_boxes"
+EXPECTED_HINT = "with a sigmoid"
+
+
+def decode_boxes(raw, anchors, grid_size):
+    raw = np.asarray(raw, dtype=np.float64)
+    anchors = np.asarray(anchors, dtype=np.float64)
+    rows, cols = np.meshgrid(np.arange(grid_size), np.arange(grid_size), indexing="ij")
+    center_x = (cols[..., None] + raw[..., 0]) / grid_size
+    center_y = (rows[..., None] + raw[..., 1]) / grid_size
+    width = anchors[:, 0] * np.exp(raw[..., 2]) / grid_size
+    height = anchors[:, 1] * np.exp(raw[..., 3]) / grid_size
+    return np.stack([center_x - width / 2, center_y - height / 2, center_x + width / 2, center_y + height / 2], axis=-1)
