@@ -66,6 +66,9 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("11_style_transfer", "Neural style transfer",
              ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
              ("cnnkit.style",), "style_transfer"),
+    Notebook("14_face_recognition", "Face recognition",
+             ("pairwise_distances", "triplet_loss", "verify", "identify"),
+             ("cnnkit.faces",), "face_recognition"),
 )
 
 

@@ -28,11 +28,9 @@ def pairwise_distances(embeddings):
         Tensor of shape (n, n) whose entry (i, j) is ||e_i - e_j||^2: zero on the diagonal,
         symmetric, never negative.
     """
-    ### BEGIN SOLUTION
     embeddings = ops.cast(embeddings, "float32")
     differences = embeddings[:, None, :] - embeddings[None, :, :]  # (n, n, d) by broadcasting
     return ops.sum(ops.square(differences), axis=-1)
-    ### END SOLUTION
 
 
 def triplet_loss(anchor, positive, negative, margin=0.2):
@@ -50,12 +48,10 @@ def triplet_loss(anchor, positive, negative, margin=0.2):
     Returns:
         A scalar tensor: the mean over all ``batch`` triplets, easy ones (loss 0) included.
     """
-    ### BEGIN SOLUTION
     anchor, positive, negative = (ops.cast(x, "float32") for x in (anchor, positive, negative))
     positive_distance = ops.sum(ops.square(anchor - positive), axis=-1)
     negative_distance = ops.sum(ops.square(anchor - negative), axis=-1)
     return ops.mean(ops.maximum(positive_distance - negative_distance + margin, 0.0))
-    ### END SOLUTION
 
 
 def verify(embedding_a, embedding_b, threshold):
@@ -69,12 +65,10 @@ def verify(embedding_a, embedding_b, threshold):
         NumPy bool array of shape (n,) (shape () for a single pair): True where
         ||a - b|| < threshold.
     """
-    ### BEGIN SOLUTION
     embedding_a = np.asarray(embedding_a, dtype=np.float64)
     embedding_b = np.asarray(embedding_b, dtype=np.float64)
     distance = np.sqrt(np.sum((embedding_a - embedding_b) ** 2, axis=-1))
     return distance < threshold
-    ### END SOLUTION
 
 
 def identify(embedding, database, threshold):
@@ -90,7 +84,6 @@ def identify(embedding, database, threshold):
         The name whose nearest stored embedding is closest to ``embedding``, if that
         Euclidean distance is below ``threshold``; otherwise None.
     """
-    ### BEGIN SOLUTION
     embedding = np.asarray(embedding, dtype=np.float64)
     best_name, best_distance = None, np.inf
     for name, stored in database.items():
@@ -99,7 +92,6 @@ def identify(embedding, database, threshold):
         if distance < best_distance:
             best_name, best_distance = name, distance
     return best_name if best_distance < threshold else None
-    ### END SOLUTION
 
 
 # --------------------------------------------------------------------------- mining inside a batch

@@ -36,7 +36,7 @@ def plot_triplet_geometry(positive_distance: float = 1.0, margin: float = 0.8):
         ax.annotate(f"{kind} negative", (x, y), (x + 0.08, y + 0.08), fontsize=9)
     ax.annotate("", (outer * np.cos(-2.4), outer * np.sin(-2.4)), (0, 0),
                 arrowprops=dict(arrowstyle="->", color="tab:orange"))
-    ax.text(-1.25, -0.55, r"$\sqrt{d_{ap}^2 + \alpha}$", color="tab:orange")
+    ax.text(-1.0, -1.0, r"$\sqrt{d_{ap}^2 + \alpha}$", color="tab:orange", ha="right", va="top")
     limit = outer + 0.6
     ax.set_xlim(-limit, limit)
     ax.set_ylim(-limit, limit)
@@ -92,10 +92,14 @@ def show_distance_matrix(distances: np.ndarray, labels: Sequence[str], threshold
     n = len(labels)
     if distances.shape != (n, n):
         raise ValueError(f"distances must have shape ({n}, {n}) for {n} labels, got {distances.shape}.")
-    size = 0.75 * n + 2
-    fig = plt.figure(figsize=(size, size + (0.9 if images is not None else 0)))
-    top = 0.8 if images is not None else 0.92
-    ax = fig.add_axes((0.25, 0.08, 0.7, top - 0.1))
+    if images is not None and len(images) != n:
+        raise ValueError(f"images must hold one image per label ({n}), got {len(images)}.")
+    cell = 0.62  # inches per matrix cell
+    rows = n + (1 if images is not None else 0)
+    fig = plt.figure(figsize=(cell * n + 2.0, cell * rows + 1.9))
+    grid = fig.add_gridspec(rows, n, left=1.6 / (cell * n + 2.0), right=0.97, bottom=1.4 / (cell * rows + 1.9),
+                            top=1 - 0.4 / (cell * rows + 1.9), hspace=0.06, wspace=0.06)
+    ax = fig.add_subplot(grid[rows - n:, :])
     ax.imshow(distances, cmap="viridis_r")
     for i in range(n):
         for j in range(n):
@@ -105,12 +109,10 @@ def show_distance_matrix(distances: np.ndarray, labels: Sequence[str], threshold
                 ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, color="red", lw=2))
     ax.set_xticks(range(n), labels, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(n), labels, fontsize=8)
-    if images is not None:
-        width = 0.7 / n
-        for j, image in enumerate(images):
-            thumb = fig.add_axes((0.25 + j * width, top, width, 0.9 / (size + 0.9) * 0.95))
-            thumb.imshow(np.clip(np.asarray(image) / (255.0 if np.max(image) > 1 else 1.0), 0, 1))
-            thumb.axis("off")
+    for j, image in enumerate(images if images is not None else ()):
+        thumb = fig.add_subplot(grid[0, j])
+        thumb.imshow(np.clip(np.asarray(image) / (255.0 if np.max(image) > 1 else 1.0), 0, 1))
+        thumb.axis("off")
     if title:
         fig.suptitle(title + (f" (framed: below {threshold:g})" if threshold is not None else ""), fontsize=10)
     return fig
