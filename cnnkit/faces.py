@@ -138,7 +138,7 @@ def semi_hard_triplet_loss(labels, embeddings, margin=0.2):
     is farther, the farthest negative is used.
 
     Args and returns as in :func:`batch_hard_triplet_loss`; the mean is over the
-    (anchor, positive) pairs.
+    (anchor, positive) pairs whose anchor has a negative in the batch.
     """
     distances = pairwise_distances(embeddings)
     same, different = _label_masks(labels)
@@ -150,7 +150,7 @@ def semi_hard_triplet_loss(labels, embeddings, margin=0.2):
     farthest_negative = ops.max(ops.where(different, distances, 0.0), axis=1)[:, None]
     has_semi_hard = ops.any(semi_hard, axis=2)
     negative = ops.where(has_semi_hard, closest_semi_hard, farthest_negative)
-    pairs = ops.cast(same, "float32")
+    pairs = ops.cast(ops.logical_and(same, ops.any(different, axis=1)[:, None]), "float32")
     losses = ops.maximum(distances - negative + margin, 0.0) * pairs
     return ops.sum(losses) / ops.maximum(ops.sum(pairs), 1.0)
 
@@ -158,7 +158,7 @@ def semi_hard_triplet_loss(labels, embeddings, margin=0.2):
 MINING = {"batch_hard": batch_hard_triplet_loss, "semi_hard": semi_hard_triplet_loss}
 
 
-def mined_triplet_loss(mining="batch_hard", margin=0.2):
+def mined_triplet_loss(mining="semi_hard", margin=0.2):
     """A Keras loss ``loss(y_true, y_pred)`` that mines triplets inside each batch.
 
     ``y_true`` holds the integer labels of the batch, ``y_pred`` the embeddings, so a model
@@ -166,7 +166,7 @@ def mined_triplet_loss(mining="batch_hard", margin=0.2):
     ``model.fit(images, labels)``.
 
     Args:
-        mining: ``"batch_hard"`` or ``"semi_hard"``.
+        mining: ``"semi_hard"`` (trains from random weights) or ``"batch_hard"``.
         margin: on squared distances.
     """
     if mining not in MINING:

@@ -72,6 +72,12 @@ def test_mined_losses_match_brute_force_references(seed, margin):
     assert float(semi_hard_triplet_loss(LABELS, x, margin)) == pytest.approx(_reference_semi_hard(LABELS, x, margin), rel=1e-5)
 
 
+def test_a_batch_of_one_label_has_no_triplet_and_zero_loss():
+    x = _embeddings(5, n=4)
+    for loss in (batch_hard_triplet_loss, semi_hard_triplet_loss):
+        assert float(loss(np.zeros(4, int), x, 0.2)) == 0.0
+
+
 def test_mined_loss_has_finite_gradients_even_for_identical_embeddings():
     x = tf.Variable(np.repeat(_embeddings(3, n=2), [4, 3], axis=0))  # every embedding duplicated
     loss = mined_triplet_loss("semi_hard", margin=0.2)
