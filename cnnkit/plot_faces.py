@@ -63,7 +63,7 @@ def plot_roc(curves: dict, far: float | None = None, title: str = "verification 
     ax.plot([0, 1], [0, 1], ":", color="0.5", label="chance")
     if far is not None:
         ax.axvline(far, color="0.3", lw=0.8, ls="--")
-        ax.text(far, 0.02, f" FAR = {far:g}", fontsize=8)
+        ax.text(far, 0.05, f" FAR = {far:g}", fontsize=8)
     ax.set_xscale("symlog", linthresh=1e-2)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.01)
