@@ -6,7 +6,7 @@ or more ``.bin`` files holding the tensors' bytes back to back, in the manifest'
 
 - :func:`face_api_file` returns a checked local copy of one file of the package (``data/face-api/``,
   filled by ``make face-api``; else the course's cache; else a download of that one file from
-  jsDelivr, which serves every file of every published npm version).
+  jsDelivr or unpkg, which serve every file of every published npm version).
 - :func:`load_face_api_weights` reads one model's manifest and weights and returns float32 NumPy
   arrays by tensor name, dequantised.
 - ``python -m cnnkit.data.face_api`` is what ``make face-api`` runs: ``npm pack`` the pinned version,
@@ -34,6 +34,8 @@ FACE_API_FOLDER = "face-api"
 #: SHA-256 of the tarball ``npm pack @vladmandic/face-api@1.7.15`` downloads.
 TARBALL_SHA256 = "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031"
 CDN_URL = f"https://cdn.jsdelivr.net/npm/{FACE_API_PACKAGE}@{FACE_API_VERSION}/"
+#: A second public CDN of npm packages, tried when jsDelivr cannot be reached.
+MIRROR_URL = f"https://unpkg.com/{FACE_API_PACKAGE}@{FACE_API_VERSION}/"
 
 #: SHA-256 of each file of the package the course uses, by its path inside the package.
 FACE_API_SHA256 = {
@@ -72,8 +74,8 @@ def face_api_file(relative: str, path: str | Path | None = None) -> Path:
     """A checked local copy of the package file ``relative`` (e.g. ``"model/tiny_face_detector_model.bin"``).
 
     ``path`` names a copy you have elsewhere (checked, never a fallback). Otherwise the project's
-    ``data/face-api/<relative>``, then the course's cache, then a download from jsDelivr (unless
-    offline). Raises ``ValueError`` for a file whose hash the course does not pin,
+    ``data/face-api/<relative>``, then the course's cache, then a download from jsDelivr, else unpkg
+    (unless offline). Raises ``ValueError`` for a file whose hash the course does not pin,
     ``DataNotFoundError`` when no copy is found and ``CorruptDataError`` for a copy with another hash.
     """
     if relative not in FACE_API_SHA256:
@@ -81,7 +83,7 @@ def face_api_file(relative: str, path: str | Path | None = None) -> Path:
                          f"known files: {', '.join(sorted(FACE_API_SHA256))}")
     file = RemoteFile(name=f"face-api-{FACE_API_VERSION}/{relative}", sha256=FACE_API_SHA256[relative],
                       places=(project_place(f"{FACE_API_FOLDER}/{relative}"),),
-                      urls=(CDN_URL + relative,), how_to_get=_HOW_TO_GET)
+                      urls=(CDN_URL + relative, MIRROR_URL + relative), how_to_get=_HOW_TO_GET)
     return fetch(file, path=path)
 
 
