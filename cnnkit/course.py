@@ -69,6 +69,9 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("13_object_detection", "Object detection",
              ("box_iou", "decode_boxes", "non_max_suppression", "average_precision"),
              ("cnnkit.detection",), "object_detection"),
+    Notebook("14_face_recognition", "Face recognition",
+             ("pairwise_distances", "triplet_loss", "verify", "identify"),
+             ("cnnkit.faces",), "face_recognition"),
 )
 
 
