@@ -34,7 +34,7 @@ def call(func: Callable, *args, _hint: str | None = None, **kwargs) -> Any:
     Arguments and results must be plain data (arrays, numbers, strings, None, and lists,
     tuples and dicts of these) or Keras models built from Keras' own layers: the grading
     command runs the learner's code in another process and only plain data crosses."""
-    return _described(func.__name__, lambda: func(*args, **kwargs), args, kwargs, _hint)
+    return _described(func, lambda: func(*args, **kwargs), args, kwargs, _hint)
 
 
 def call_with(harness: Callable, func: Callable, *args, _hint: str | None = None, **kwargs) -> Any:
@@ -44,10 +44,10 @@ def call_with(harness: Callable, func: Callable, *args, _hint: str | None = None
     ``harness`` is a trusted, module-level function of a ``cnnkit.grading`` module: it builds
     what the learner's function needs, calls it and returns plain data (see :func:`call`).
     A crash is reported as a crash of the learner's function."""
-    return _described(func.__name__, lambda: harness(func, *args, **kwargs), args, kwargs, _hint)
+    return _described(func, lambda: harness(func, *args, **kwargs), args, kwargs, _hint)
 
 
-def _described(func_name: str, run: Callable[[], Any], args: tuple, kwargs: dict, hint: str | None) -> Any:
+def _described(func: Callable, run: Callable[[], Any], args: tuple, kwargs: dict, hint: str | None) -> Any:
     try:
         return run()
     except NotImplementedError:
@@ -56,7 +56,7 @@ def _described(func_name: str, run: Callable[[], Any], args: tuple, kwargs: dict
         raise
     except Exception as error:
         raise ExerciseFailure(
-            f"{signature(func_name, args, kwargs)} raised {type(error).__name__}: {error}"
+            f"{signature(getattr(func, '__name__', type(func).__name__), args, kwargs)} raised {type(error).__name__}: {error}"
             + (f" {hint}" if hint else "")
         ) from error
 
