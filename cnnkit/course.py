@@ -66,6 +66,9 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("11_style_transfer", "Neural style transfer",
              ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
              ("cnnkit.style",), "style_transfer"),
+    Notebook("15_sequences_conv1d", "Beyond images: 1-D convolutions for time series and text",
+             ("conv1d_forward", "causal_receptive_field", "build_conv1d_classifier", "build_text_cnn"),
+             ("cnnkit.scratch.conv1d", "cnnkit.models.sequence"), "sequences"),
 )
 
 
