@@ -61,7 +61,7 @@ def causal_receptive_field(kernel_size, dilations):
         dilations: the dilation of each layer, first layer first (stride 1 throughout).
 
     Returns:
-        The receptive field in steps, an int: 1 + sum over the layers of (k - 1) * dilation.
+        The receptive field in steps, an int (1 for no layers: an output sees its own step).
     """
     field = 1  # no layers: an output is its own input step
     for dilation in dilations:
