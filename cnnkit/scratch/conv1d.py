@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 # From notebook 15, sequences and 1-D convolutions.
 def conv1d_forward(x, W, b, stride=1, padding="valid", dilation=1):
     """A 1-D convolution (cross-correlation) over time, as keras.layers.Conv1D computes it.
