@@ -66,6 +66,9 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("11_style_transfer", "Neural style transfer",
              ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
              ("cnnkit.style",), "style_transfer"),
+    Notebook("16_generative_models", "Generative CNNs: autoencoders, VAEs and GANs",
+             ("reparameterize", "kl_divergence", "vae_loss", "discriminator_loss", "generator_loss", "gan_train_step"),
+             ("cnnkit.generative",), "generative_models"),
 )
 
 
