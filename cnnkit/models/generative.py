@@ -196,8 +196,8 @@ def build_conditional_generator(latent_dim=64, num_classes=10, image_shape=(28, 
 def build_conditional_discriminator(num_classes=10, image_shape=(28, 28, 1), base_filters=32):
     """A class-conditional DCGAN discriminator with a projection: (image, label) -> one logit.
 
-    Two stride-2 convolutions with LeakyReLU(0.2) (a DCGAN rule: no pooling, leaky units)
-    give features ``f``; the logit is ``dense(f) + embedding(label) . f``. The dot product
+    Two stride-2 convolutions with LeakyReLU(0.2), batch norm after the second (DCGAN rules: no
+    pooling, leaky units, no batch norm on the input layer), give features ``f``; the logit is ``dense(f) + embedding(label) . f``. The dot product
     with a learned vector per class (Miyato and Koyama's *projection discriminator*, 2018) is a
     cheap way to ask "is this a real image **of this class**?", so that the generator must
     respect the label it is given.
@@ -216,7 +216,8 @@ def build_conditional_discriminator(num_classes=10, image_shape=(28, 28, 1), bas
     labels = keras.Input((), dtype="int32", name="label")
     x = layers.Conv2D(base_filters, 4, strides=2, padding="same", name="conv1")(images)
     x = layers.LeakyReLU(0.2, name="conv1_lrelu")(x)
-    x = layers.Conv2D(2 * base_filters, 4, strides=2, padding="same", name="conv2")(x)
+    x = layers.Conv2D(2 * base_filters, 4, strides=2, padding="same", use_bias=False, name="conv2")(x)
+    x = layers.BatchNormalization(name="conv2_bn")(x)
     x = layers.LeakyReLU(0.2, name="conv2_lrelu")(x)
     features = layers.Flatten(name="flatten")(x)
     unconditional = layers.Dense(1, name="realness")(features)

@@ -14,6 +14,8 @@ plain data (losses and weights).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from cnnkit.grading.assertions import as_array, as_number, call, call_with, describe, difference, fail, same_values
@@ -381,8 +383,14 @@ def _gan_step_data(seed):
             "generator_weights": weights(generator), "discriminator_weights": weights(discriminator)}
 
 
-def _models_with(data):
-    generator, discriminator = _gan_models()
+@functools.lru_cache(maxsize=1)
+def _reference_models():
+    """The checker's own pair of models, built once and reset before every reference step."""
+    return _gan_models()
+
+
+def _models_with(data, models=None):
+    generator, discriminator = models or _gan_models()
     generator.set_weights(data["generator_weights"])
     discriminator.set_weights(data["discriminator_weights"])
     return generator, discriminator
@@ -423,13 +431,14 @@ def _reference_step(data, mistake=None):
     import tensorflow as tf
     from keras import ops
 
-    generator, discriminator = _models_with(data)
+    generator, discriminator = _models_with(data, _reference_models())
     rates = dict(_LEARNING_RATES)
     if mistake == "optimizers swapped":
         rates = {"generator": rates["discriminator"], "discriminator": rates["generator"]}
     g_optimizer, d_optimizer = keras.optimizers.SGD(rates["generator"]), keras.optimizers.SGD(rates["discriminator"])
     training = mistake != "inference mode"
-    as_scores = ops.sigmoid if mistake == "probabilities" else (lambda logits: logits)
+    # tf.sigmoid, not ops.sigmoid: Keras spots the latter before a from-logits loss and undoes it.
+    as_scores = tf.sigmoid if mistake == "probabilities" else (lambda logits: logits)
     images, labels, noise = data["real_images"], data["labels"], data["noise"]
 
     def bce(target, logits):
