@@ -170,8 +170,6 @@ def frechet_distance(features, reference_features):
     Returns:
         The squared distance, a float >= 0 in squared feature units.
     """
-    from scipy import linalg
-
     sets = [np.asarray(features, np.float64), np.asarray(reference_features, np.float64)]
     for name, values in zip(("features", "reference_features"), sets):
         if values.ndim != 2 or len(values) < 2:
@@ -179,11 +177,11 @@ def frechet_distance(features, reference_features):
     if sets[0].shape[1] != sets[1].shape[1]:
         raise ValueError(f"Both sets need the same feature size, got {sets[0].shape[1]} and {sets[1].shape[1]}.")
     (mean_a, mean_b), (cov_a, cov_b) = [s.mean(axis=0) for s in sets], [np.cov(s, rowvar=False) for s in sets]
-    root = linalg.sqrtm(cov_a @ cov_b)
-    if not np.all(np.isfinite(root)):  # a singular product: nudge both covariances off zero
-        offset = 1e-6 * np.eye(len(cov_a))
-        root = linalg.sqrtm((cov_a + offset) @ (cov_b + offset))
-    distance = np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a + cov_b - 2.0 * np.real(root))
+    # trace((S_a S_b)^(1/2)) is the sum of the square roots of the eigenvalues of S_a S_b, which are real
+    # and >= 0 for two covariance matrices (up to rounding), even when a covariance is singular.
+    eigenvalues = np.linalg.eigvals(cov_a @ cov_b)
+    trace_root = np.sum(np.sqrt(np.clip(eigenvalues.real, 0.0, None)))
+    distance = np.sum((mean_a - mean_b) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2.0 * trace_root
     return max(float(distance), 0.0)  # rounding can leave a tiny negative for identical sets
 
 

@@ -134,6 +134,19 @@ def test_frechet_distance_of_a_set_with_itself_is_zero_and_grows_with_a_shift():
     assert frechet_distance(features * 2.0, features) > 1.0  # a wider spread counts too
 
 
+def test_frechet_distance_matches_the_matrix_square_root_formula_also_for_singular_covariances():
+    from scipy import linalg
+
+    a, b = _normal((400, 5), 16), _normal((300, 5), 17, scale=1.5) + 0.3
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    expected = (np.sum((a.mean(0) - b.mean(0)) ** 2)
+                + np.trace(cov_a + cov_b - 2 * np.real(linalg.sqrtm(cov_a @ cov_b))))
+    assert frechet_distance(a, b) == pytest.approx(expected, rel=1e-6)
+    dead = np.concatenate([a, np.zeros((400, 2), np.float32)], axis=1)  # ReLU units that never fire
+    assert frechet_distance(dead, dead) == pytest.approx(0.0, abs=1e-6)
+    assert np.isfinite(frechet_distance(dead, dead + 1.0))
+
+
 def test_frechet_distance_rejects_mismatched_feature_sets():
     with pytest.raises(ValueError, match="same feature size"):
         frechet_distance(np.zeros((5, 3)), np.zeros((5, 4)))
