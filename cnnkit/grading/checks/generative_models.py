@@ -423,8 +423,8 @@ def gan_step_harness(gan_train_step, seed):
 
 
 def _reference_step(data, mistake=None):
-    """The checker's own GAN step on fresh copies; ``mistake`` reproduces a known wrong one (a key of
-    ``_STEP_MISTAKES``), or ``"no update"`` returns the weights as they were before the step.
+    """The checker's own GAN step, on its own models reset to the data's weights. ``mistake`` reproduces
+    a known wrong step (a key of ``_STEP_MISTAKES``); ``"no update"`` returns the weights as they were.
 
     Returns ``{"discriminator_loss", "generator_loss", "generator", "discriminator"}``."""
     import keras
