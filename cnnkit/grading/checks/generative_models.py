@@ -363,18 +363,21 @@ def _gan_models():
     return generator, discriminator
 
 
-def _gan_step_data(seed):
+def _gan_step_data(seed, models):
     """One GAN step's inputs, all drawn by NumPy from ``seed`` (the same in every process): a batch,
-    its labels and noise, and both models' weights in ``model.weights`` order."""
+    its labels and noise, and weights for both ``models`` (a generator and a discriminator built by
+    :func:`_gan_models`), in ``model.weights`` order."""
     import tensorflow as tf
 
     rng = np.random.default_rng(seed)
-    generator, discriminator = _gan_models()
+    generator, discriminator = models
 
     def weights(model):
-        # Trainable weights of about 0.5 make every mistake show in the numbers; batch norm's
-        # moving statistics keep their initial values (a variance must stay positive).
-        return [_random(rng, v.shape, 0.5) if v.trainable else v.numpy() for v in model.weights]
+        # Trainable weights of about 0.5 make every mistake show in the numbers. The others are batch
+        # norm's moving means and variances: drawn from [0.5, 1.5], so that a variance stays positive and
+        # a step that wrongly runs in inference mode gives clearly different numbers.
+        return [_random(rng, v.shape, 0.5) if v.trainable else rng.uniform(0.5, 1.5, v.shape).astype(np.float32)
+                for v in model.weights]
 
     batch = _GAN["batch"]
     return {"real_images": tf.constant(rng.uniform(-1, 1, size=(batch, *_GAN["image_shape"])).astype(np.float32)),
@@ -389,8 +392,8 @@ def _reference_models():
     return _gan_models()
 
 
-def _models_with(data, models=None):
-    generator, discriminator = models or _gan_models()
+def _models_with(data, models):
+    generator, discriminator = models
     generator.set_weights(data["generator_weights"])
     discriminator.set_weights(data["discriminator_weights"])
     return generator, discriminator
@@ -408,8 +411,9 @@ def gan_step_harness(gan_train_step, seed):
     after the step], "discriminator": [...]}``."""
     import keras
 
-    data = _gan_step_data(seed)
-    generator, discriminator = _models_with(data)
+    models = _gan_models()
+    data = _gan_step_data(seed, models)
+    generator, discriminator = _models_with(data, models)
     try:
         returned = gan_train_step(generator, discriminator, keras.optimizers.SGD(_LEARNING_RATES["generator"]),
                                   keras.optimizers.SGD(_LEARNING_RATES["discriminator"]), data["real_images"],
@@ -505,7 +509,7 @@ def _what_differs(right):
 @exercise(NOTEBOOK)
 def check_gan_train_step(gan_train_step):
     seed, text = 22, _STEP_CALL
-    data = _gan_step_data(seed)
+    data = _gan_step_data(seed, _reference_models())
 
     def run():
         return call_with(gan_step_harness, gan_train_step, seed)
