@@ -15,6 +15,7 @@ Conventions:
 from __future__ import annotations
 
 import keras
+import tensorflow as tf
 from keras import layers, ops
 
 from cnnkit.generative import reparameterize, vae_loss
@@ -140,8 +141,6 @@ class VAE(keras.Model):
         return vae_loss(images, self.decoder(codes, training=training), mean, log_var, beta=self.beta)
 
     def train_step(self, data):
-        import tensorflow as tf  # train_step is TensorFlow's: fit runs it in a tf.function
-
         with tf.GradientTape() as tape:
             losses = self.compute_vae_losses(data, training=True)
         gradients = tape.gradient(losses["loss"], self.trainable_variables)
