@@ -67,6 +67,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
              ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
              ("cnnkit.style",), "style_transfer"),
 <<<<<<< HEAD
+<<<<<<< HEAD
     Notebook("13_object_detection", "Object detection",
              ("box_iou", "decode_boxes", "non_max_suppression", "average_precision"),
              ("cnnkit.detection",), "object_detection"),
@@ -78,6 +79,11 @@ NOTEBOOKS: tuple[Notebook, ...] = (
              ("conv1d_forward", "causal_receptive_field", "build_conv1d_classifier", "build_text_cnn"),
              ("cnnkit.scratch.conv1d", "cnnkit.models.sequence"), "sequences"),
 >>>>>>> nb15
+=======
+    Notebook("16_generative_models", "Generative CNNs: autoencoders, VAEs and GANs",
+             ("reparameterize", "kl_divergence", "vae_loss", "discriminator_loss", "generator_loss", "gan_train_step"),
+             ("cnnkit.generative",), "generative_models"),
+>>>>>>> nb16
 )
 
 
