@@ -37,7 +37,6 @@ def build_transfer_model(base, num_classes, dropout=0.2, classifier_activation=N
     Returns:
         A ``keras.Model`` from the base's input to (batch, num_classes), holding the base as one layer.
     """
-    ### BEGIN SOLUTION
     base.trainable = False
     inputs = keras.Input(base.input.shape[1:], name="image")
     features = base(inputs, training=False)   # batch norm in inference mode, even once unfrozen
@@ -45,7 +44,6 @@ def build_transfer_model(base, num_classes, dropout=0.2, classifier_activation=N
     x = layers.Dropout(dropout, name="dropout")(x)
     outputs = layers.Dense(num_classes, activation=classifier_activation, name="classifier")(x)
     return keras.Model(inputs, outputs, name=name)
-    ### END SOLUTION
 
 
 def unfreeze_top(model, n_layers, learning_rate=1e-4):
@@ -65,7 +63,6 @@ def unfreeze_top(model, n_layers, learning_rate=1e-4):
     Returns:
         The same model, recompiled.
     """
-    ### BEGIN SOLUTION
     base = next(layer for layer in model.layers if isinstance(layer, keras.Model))
     if not 0 <= n_layers <= len(base.layers):
         raise ValueError(f"n_layers must be between 0 and {len(base.layers)}, got {n_layers!r}.")
@@ -74,4 +71,3 @@ def unfreeze_top(model, n_layers, learning_rate=1e-4):
     for index, layer in enumerate(base.layers):
         layer.trainable = index >= first_unfrozen and not isinstance(layer, layers.BatchNormalization)
     return compile_classifier(model, learning_rate)
-    ### END SOLUTION

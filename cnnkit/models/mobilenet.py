@@ -81,7 +81,6 @@ def depthwise_separable_block(x, filters, stride=1, name="block"):
     Returns:
         Tensor of shape (batch, ceil(h / stride), ceil(w / stride), filters).
     """
-    ### BEGIN SOLUTION
     y = layers.ZeroPadding2D(1, name=f"{name}_pad")(x)
     y = layers.DepthwiseConv2D(3, strides=stride, use_bias=False, name=f"{name}_dw")(y)
     y = batch_norm(f"{name}_dw_bn")(y)
@@ -89,7 +88,6 @@ def depthwise_separable_block(x, filters, stride=1, name="block"):
     y = layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_pw")(y)
     y = batch_norm(f"{name}_pw_bn")(y)
     return layers.ReLU(6.0, name=f"{name}_pw_relu")(y)
-    ### END SOLUTION
 
 
 def inverted_residual_block(x, filters, expansion, stride, name="block"):
@@ -111,7 +109,6 @@ def inverted_residual_block(x, filters, expansion, stride, name="block"):
     Returns:
         Tensor of shape (batch, ceil(h / stride), ceil(w / stride), filters).
     """
-    ### BEGIN SOLUTION
     in_channels = x.shape[-1]
     y = x
     if expansion != 1:
@@ -127,7 +124,6 @@ def inverted_residual_block(x, filters, expansion, stride, name="block"):
     if stride == 1 and in_channels == filters:
         y = layers.Add(name=f"{name}_add")([x, y])
     return y
-    ### END SOLUTION
 
 
 def imagenet_normalization(name="imagenet_normalization"):
