@@ -66,6 +66,9 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("11_style_transfer", "Neural style transfer",
              ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
              ("cnnkit.style",), "style_transfer"),
+    Notebook("12_transfer_learning", "Transfer learning and efficient CNNs (MobileNet)",
+             ("depthwise_separable_block", "inverted_residual_block", "build_transfer_model", "unfreeze_top"),
+             ("cnnkit.models.mobilenet", "cnnkit.transfer"), "transfer_learning"),
 )
 
 

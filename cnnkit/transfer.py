@@ -21,10 +21,11 @@ def compile_classifier(model, learning_rate):
 def build_transfer_model(base, num_classes, dropout=0.2, classifier_activation=None, name="transfer"):
     """A new classifier on a pretrained base, ready for feature extraction.
 
-    The base is frozen (``base.trainable = False``) and called with ``training=False``, so that its
-    batch-norm layers keep using their pretrained statistics, now and after some of its layers are
-    unfrozen for fine-tuning. The new head: GlobalAveragePooling2D -> Dropout(dropout) ->
-    Dense(num_classes, activation=classifier_activation), named "classifier".
+    The base is frozen (``base.trainable = False``): its weights do not train, and its frozen
+    batch-norm layers run in inference mode, with their pretrained statistics. It is called on a new
+    input with ``training=False``, as Keras' guide does (in Keras 3.13 ``fit`` overrides that flag,
+    so freezing is what protects batch norm). The new head: GlobalAveragePooling2D ->
+    Dropout(dropout) -> Dense(num_classes, activation=classifier_activation), named "classifier".
 
     Args:
         base: a ``keras.Model`` without its top, from images (batch, h, w, 3) to feature maps
@@ -39,7 +40,7 @@ def build_transfer_model(base, num_classes, dropout=0.2, classifier_activation=N
     """
     base.trainable = False
     inputs = keras.Input(base.input.shape[1:], name="image")
-    features = base(inputs, training=False)   # batch norm in inference mode, even once unfrozen
+    features = base(inputs, training=False)   # inference mode where Keras honours it (see the docstring)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(features)
     x = layers.Dropout(dropout, name="dropout")(x)
     outputs = layers.Dense(num_classes, activation=classifier_activation, name="classifier")(x)
