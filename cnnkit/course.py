@@ -66,24 +66,21 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("11_style_transfer", "Neural style transfer",
              ("gram_matrix", "content_loss", "style_loss", "total_variation_loss", "style_transfer_step"),
              ("cnnkit.style",), "style_transfer"),
-<<<<<<< HEAD
-<<<<<<< HEAD
+    Notebook("12_transfer_learning", "Transfer learning and efficient CNNs (MobileNet)",
+             ("depthwise_separable_block", "inverted_residual_block", "build_transfer_model", "unfreeze_top"),
+             ("cnnkit.models.mobilenet", "cnnkit.transfer"), "transfer_learning"),
     Notebook("13_object_detection", "Object detection",
              ("box_iou", "decode_boxes", "non_max_suppression", "average_precision"),
              ("cnnkit.detection",), "object_detection"),
     Notebook("14_face_recognition", "Face recognition",
              ("pairwise_distances", "triplet_loss", "verify", "identify"),
              ("cnnkit.faces",), "face_recognition"),
-=======
     Notebook("15_sequences_conv1d", "Beyond images: 1-D convolutions for time series and text",
              ("conv1d_forward", "causal_receptive_field", "build_conv1d_classifier", "build_text_cnn"),
              ("cnnkit.scratch.conv1d", "cnnkit.models.sequence"), "sequences"),
->>>>>>> nb15
-=======
     Notebook("16_generative_models", "Generative CNNs: autoencoders, VAEs and GANs",
              ("reparameterize", "kl_divergence", "vae_loss", "discriminator_loss", "generator_loss", "gan_train_step"),
              ("cnnkit.generative",), "generative_models"),
->>>>>>> nb16
 )
 
 

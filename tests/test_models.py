@@ -123,6 +123,8 @@ def _single(layer, input_shape):
     (keras.layers.Conv2D(4, 3, padding="same"), (10, 10, 3), 10 * 10 * 4 * 3 * 3 * 3),
     (keras.layers.Conv2D(5, 3, strides=2), (9, 9, 2), 4 * 4 * 5 * 3 * 3 * 2),
     (keras.layers.Conv2D(6, (1, 3), groups=2), (4, 5, 4), 4 * 3 * 6 * 1 * 3 * 2),
+    (keras.layers.DepthwiseConv2D(3, strides=2), (9, 9, 4), 4 * 4 * 4 * 3 * 3),   # one 3x3 filter per channel
+    (keras.layers.DepthwiseConv2D(3, padding="same", depth_multiplier=2), (5, 5, 3), 5 * 5 * 6 * 3 * 3),
     (keras.layers.Dense(3), (7,), 7 * 3),
     (keras.layers.Dense(3), (4, 7), 4 * 7 * 3),
     (keras.layers.MaxPooling2D(2), (8, 8, 3), 0),

@@ -1,0 +1,13 @@
+"""The right layers are unfrozen, but the model is not compiled again."""
+import keras
+
+EXERCISE = "unfreeze_top"
+EXPECTED_HINT = "compiled again"
+
+
+def unfreeze_top(model, n_layers, learning_rate=1e-4):
+    base = next(layer for layer in model.layers if isinstance(layer, keras.Model))
+    base.trainable = True
+    for index, layer in enumerate(base.layers):
+        layer.trainable = index >= len(base.layers) - n_layers and not isinstance(layer, keras.layers.BatchNormalization)
+    return model
