@@ -4,7 +4,7 @@
     python benchmarks/grade_submissions.py --learners 10 --jobs 4
 
 Writes learner folders (good, partial, stub, hostile, corrupt and missing notebooks, made from
-``solutions/`` by :mod:`cnnkit.grading.samples`) into a temporary folder, grades them with the
+``solutions/`` by :mod:`cnnkit.grading.batch.samples`) into a temporary folder, grades them with the
 grading command into CSV and JSON gradebooks, checks every learner's points and messages and
 that no submission file changed, and prints the wall time. Exit status 1 when a check fails.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cnnkit.grading.samples import gradebook_errors, make_submissions, snapshot  # noqa: E402
+from cnnkit.grading.batch.samples import gradebook_errors, make_submissions, snapshot  # noqa: E402
 
 
 def main() -> int:

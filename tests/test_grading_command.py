@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from cnnkit.grading import exercise, exercises_of
-from cnnkit.grading.cli import batches, parse_size, resolve_notebook
-from cnnkit.grading.gradebook import (
+from cnnkit.grading.batch.command import batches, parse_size, resolve_notebook
+from cnnkit.grading.batch.gradebook import (
     ExerciseGrade,
     Gradebook,
     NotebookGrade,
@@ -26,7 +26,7 @@ from cnnkit.grading.gradebook import (
     write_json,
     write_junit,
 )
-from cnnkit.grading.manifest import (
+from cnnkit.grading.batch.manifest import (
     GradersChanged,
     copy_package,
     differences,
@@ -35,8 +35,8 @@ from cnnkit.grading.manifest import (
     verify,
     write_manifest,
 )
-from cnnkit.grading.samples import gradebook_errors, make_submissions, snapshot
-from cnnkit.grading.submissions import find_submissions, identify
+from cnnkit.grading.batch.samples import gradebook_errors, make_submissions, snapshot
+from cnnkit.grading.batch.discovery import find_submissions, identify
 from cnnkit.notebooks import REPO_ROOT, SOLUTIONS
 
 NB = "01_convolution_basics"
@@ -120,7 +120,7 @@ def test_two_files_for_one_notebook_grade_the_shallowest_and_say_so(tmp_path):
 
 
 def test_batches_split_one_learner_across_jobs():
-    from cnnkit.grading.submissions import Submission
+    from cnnkit.grading.batch.discovery import Submission
 
     subs = [Submission("alice", f"0{i}_x", Path(f"0{i}.ipynb")) for i in range(1, 5)]
     assert [len(tasks) for _, tasks in batches(subs, jobs=2)] == [2, 2]

@@ -17,11 +17,11 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from cnnkit.grading import graded_notebooks
-from cnnkit.grading.cli import grade
-from cnnkit.grading.manifest import hash_package
-from cnnkit.grading.samples import replace_answer, snapshot
-from cnnkit.grading.sandbox import Limits
-from cnnkit.grading.submissions import find_submissions
+from cnnkit.grading.batch.command import grade
+from cnnkit.grading.batch.manifest import hash_package
+from cnnkit.grading.batch.samples import replace_answer, snapshot
+from cnnkit.grading.batch.jobs import Limits
+from cnnkit.grading.batch.discovery import find_submissions
 from cnnkit.notebooks import SOLUTIONS, exercise_name
 
 NOTEBOOK = "01_convolution_basics"

@@ -13,7 +13,7 @@ import pytest
 
 from cnnkit.config import COURSE_REPO
 from cnnkit.grading import exercises_of, graded_notebooks
-from cnnkit.grading.checks import MODULES as CHECK_MODULES
+from cnnkit.course import NOTEBOOKS as COURSE
 from cnnkit.notebooks import (
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -32,8 +32,8 @@ from cnnkit.results import parse_results
 
 SOLUTION_PATHS = sorted(SOLUTIONS.glob("*.ipynb"))
 IDS = [path.stem for path in SOLUTION_PATHS]
-# Which library module keeps the solutions of which notebook, verbatim (declared by each checks module).
-LIBRARY_COPIES = {module.NOTEBOOK: module.LIBRARY_COPY for module in CHECK_MODULES if hasattr(module, "LIBRARY_COPY")}
+# Which library modules keep the solutions of which notebook, verbatim (from the course manifest).
+LIBRARY_COPIES = {entry.stem: entry.library for entry in COURSE if entry.library}
 
 
 def read(path):
@@ -121,9 +121,8 @@ def _solution_sources(path):
 
 @pytest.mark.parametrize("notebook", sorted(LIBRARY_COPIES))
 def test_library_keeps_the_notebook_solutions_verbatim(notebook):
-    # LIBRARY_COPY is one module name, or a tuple of them when a notebook's exercises live in several.
     names = LIBRARY_COPIES[notebook]
-    modules = [importlib.import_module(name) for name in ((names,) if isinstance(names, str) else names)]
+    modules = [importlib.import_module(name) for name in names]
     for name, source in _solution_sources(SOLUTIONS / f"{notebook}.ipynb").items():
         module = next((module for module in modules if hasattr(module, name)), None)
         assert module is not None, f"{name} of {notebook} is in none of the library modules {names}"

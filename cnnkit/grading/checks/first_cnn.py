@@ -11,10 +11,9 @@ import math
 
 from cnnkit.grading.assertions import fail
 from cnnkit.grading.core import exercise
-from cnnkit.grading.keras_models import activation_name, build, layers_of, logits
+from cnnkit.grading.oracles import activation_name, build, layers_of, logits
 
 NOTEBOOK = "04_first_cnn_with_keras"
-LIBRARY_COPY = "cnnkit.models.lenet"
 
 
 def _dense_params(sizes):

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
-from cnnkit.grading.gradebook import (
+from cnnkit.grading.batch.gradebook import (
     ExerciseGrade,
     Gradebook,
     NotebookGrade,
@@ -30,9 +30,9 @@ from cnnkit.grading.gradebook import (
     write_json,
     write_junit,
 )
-from cnnkit.grading.manifest import GradersChanged, digest, hash_package, read_manifest, verify, write_manifest
-from cnnkit.grading.sandbox import Limits, Task, grade_tasks, kill_all
-from cnnkit.grading.submissions import Submission, find_submissions
+from cnnkit.grading.batch.manifest import GradersChanged, digest, hash_package, read_manifest, verify, write_manifest
+from cnnkit.grading.batch.jobs import Limits, Task, grade_tasks, kill_all
+from cnnkit.grading.batch.discovery import Submission, find_submissions
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
