@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cnnkit.grading.batch.samples import gradebook_errors, make_submissions, snapshot  # noqa: E402
+from cnnkit.grading.batch.samples import gradebook_errors, make_submissions, file_hashes  # noqa: E402
 
 
 def main() -> int:
@@ -35,7 +35,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cnnkit-submissions-") as temp:
         folder, out = Path(temp) / "submissions", Path(temp)
         expected = make_submissions(folder, args.learners, args.seed)
-        before = snapshot(folder)
+        before = file_hashes(folder)
         command = [sys.executable, "-m", "cnnkit.grading", str(folder), "--jobs", str(args.jobs),
                    "--timeout", str(args.timeout), "--csv", str(out / "grades.csv"), "--json", str(out / "grades.json"),
                    "--quiet"]
@@ -46,7 +46,7 @@ def main() -> int:
         print(finished.stdout.strip().splitlines()[-1] if finished.stdout.strip() else finished.stderr[-2000:])
         errors = gradebook_errors(out / "grades.csv", out / "grades.json", expected) if finished.returncode == 1 else [
             f"the grading command exited with status {finished.returncode}, expected 1 (some exercises fail)"]
-        if snapshot(folder) != before:
+        if file_hashes(folder) != before:
             errors.append("grading changed files of the submissions")
     exercises = sum(len(grades) for grades in expected.values())
     print(f"{args.learners} learners, {exercises} exercises, {args.jobs} grading processes at once, "

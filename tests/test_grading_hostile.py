@@ -19,7 +19,7 @@ from nbformat.v4 import new_code_cell
 from cnnkit.grading import graded_notebooks
 from cnnkit.grading.batch.command import grade
 from cnnkit.grading.batch.manifest import hash_package
-from cnnkit.grading.batch.samples import replace_answer, snapshot
+from cnnkit.grading.batch.samples import replace_answer, file_hashes
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.discovery import find_submissions
 from cnnkit.notebooks import SOLUTIONS, exercise_name
@@ -111,9 +111,9 @@ def graded(tmp_path_factory):
         (folder / learner / f"{NOTEBOOK}.ipynb").write_text(content, encoding="utf-8")
     (folder / "nothing_submitted").mkdir()
     (folder / "mystery.ipynb").write_text("not even JSON", encoding="utf-8")
-    graders, before = hash_package(), snapshot(folder)
+    graders, before = hash_package(), file_hashes(folder)
     book = grade(find_submissions([folder]), LIMITS, jobs=2, graders=graders)
-    return {"book": book, "before": before, "after": snapshot(folder), "graders": graders, "pids": pids}
+    return {"book": book, "before": before, "after": file_hashes(folder), "graders": graders, "pids": pids}
 
 
 def result(graded, learner, exercise):

@@ -97,6 +97,11 @@ def _kill_group(pid: int) -> None:
         pass
 
 
+def start_grading() -> None:
+    """Allow grading processes again (a grading call starts after an interrupted one)."""
+    _STOPPING.clear()
+
+
 def kill_all() -> None:
     """Kill every grading process still running, and start no more (the command was interrupted)."""
     _STOPPING.set()

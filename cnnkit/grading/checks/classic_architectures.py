@@ -94,7 +94,7 @@ def _keras_vgg16_params(size):
     return keras.applications.VGG16(weights=None, input_shape=(size, size, 3)).count_params()
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("vgg_block",))
 def check_build_vgg(build_vgg):
     config = [(1, 4), (2, 8)]
     text = f"build_vgg({config}, (16, 16, 1), 10, dense_units=32)"

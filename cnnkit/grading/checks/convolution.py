@@ -209,7 +209,7 @@ def _conv_value_hint(Z, A, W, b, stride, pad):
     return "Check the window slicing: rows top:top + kh, columns left:left + kw, all channels."
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("zero_pad", "conv_single_step"))
 def check_conv_forward(conv_forward):
     rng = np.random.default_rng(3)
     for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in _conv_cases(rng):

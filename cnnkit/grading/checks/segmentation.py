@@ -155,7 +155,7 @@ def check_decoder_block(decoder_block):
         _check_names(model, name, text)
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("encoder_block", "decoder_block"))
 def check_build_unet(build_unet):
     import keras
 

@@ -190,7 +190,7 @@ def check_train_step(train_step):
              "Differentiate the loss with respect to model.trainable_variables and apply those gradients once.")
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("train_step",))
 def check_train_loop(train_loop):
     import keras
     import tensorflow as tf
