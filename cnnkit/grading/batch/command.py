@@ -44,7 +44,7 @@ from cnnkit.grading.batch.manifest import (
     verify,
     write_manifest,
 )
-from cnnkit.grading.batch.sandbox import isolation
+from cnnkit.grading.batch.sandbox import choose, isolation
 from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -159,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="seconds to start a grading process or load a notebook (default %(default)g)")
     limits.add_argument("--memory-limit", type=parse_size, default=Limits.memory_bytes,
                         help="memory for each grading process, e.g. 4G (default); 0 for no limit")
+    limits.add_argument("--isolation", choices=["auto", "bubblewrap", "limits"], default="auto",
+                        help="how to isolate learner code: the best this system allows (default), bubblewrap "
+                             "(or stop), or process limits only")
     out = parser.add_argument_group("reports")
     out.add_argument("--json", type=Path, metavar="FILE", help="write a JSON gradebook")
     out.add_argument("--csv", type=Path, metavar="FILE", help="write a CSV gradebook, one row per learner")
@@ -193,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     if args.jobs < 1 or args.timeout <= 0 or args.load_timeout <= 0:
         parser.error("--jobs, --timeout and --load-timeout must be positive")
+    try:
+        choose(args.isolation)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
     hashes = before = hash_package()
     if args.list:
         print(_list() + f"\ngraders digest: {digest(hashes)}")
@@ -219,7 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     if progress:
         progress(isolation().line())
-    book = grade(submissions, limits, args.jobs, hashes, progress)
+    try:
+        book = grade(submissions, limits, args.jobs, hashes, progress)
+    except GradersChanged as error:  # a judge's copy of the graders did not match their hashes
+        print(f"error: graders changed during grading (the grades were not written): {error}", file=sys.stderr)
+        return EXIT_ERROR
     changed = differences(before, hash_package())
     if changed:  # a submission must not have rewritten the graders for those graded after it
         print("error: graders changed during grading (the grades were not written):\n  " + "\n  ".join(changed),

@@ -25,9 +25,12 @@ from pathlib import Path
 
 from cnnkit.grading.batch.judge import END_SECONDS, KILL_GRACE
 from cnnkit.grading.batch.manifest import copy_package
-from cnnkit.grading.batch.sandbox import exit_cause, isolation
+from cnnkit.grading.batch.sandbox import die_with_parent, exit_cause, isolation
 from cnnkit.grading.core import exercises_of
 
+#: The longest report line a judge writes, the seconds between looks at a judge, and how much of
+#: its error output a failure to start quotes.
+MAX_REPORT_BYTES, POLL_SECONDS, ERROR_TAIL_BYTES = 1 << 20, 0.2, 2000
 _BOOTSTRAP = "import sys; sys.path.insert(0, sys.argv.pop(1)); from cnnkit.grading.batch.judge import main; main()"
 _RUNNING: set[int] = set()  # process groups of running grading processes
 _RUNNING_LOCK = threading.Lock()
@@ -140,7 +143,7 @@ def _watch(process: subprocess.Popen, read_fd: int, limits: Limits, budget_end: 
     deadline = time.monotonic() + limits.load_seconds
     overran = closed = False
     while run.phase != "done":
-        readable = not closed and select.select([read_fd], [], [], 0.2)[0]
+        readable = not closed and select.select([read_fd], [], [], POLL_SECONDS)[0]
         chunk = os.read(read_fd, 1 << 16) if readable else b""
         if readable and not chunk:
             closed, readable = True, False
@@ -148,7 +151,7 @@ def _watch(process: subprocess.Popen, read_fd: int, limits: Limits, budget_end: 
             time.sleep(0.05)
         buffer += chunk
         *lines, buffer = buffer.split(b"\n")
-        if len(buffer) > 1 << 20:  # no report is this long: the learner's code is writing here
+        if len(buffer) > MAX_REPORT_BYTES:  # no report is this long
             buffer = b""
         for line in lines:
             try:
@@ -207,7 +210,7 @@ def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dic
         with tempfile.TemporaryFile() as log:  # nameless, so that the learner's code cannot delete it
             try:
                 process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                           stderr=log, pass_fds=(write_fd,), start_new_session=True,
+                                           stderr=log, pass_fds=(write_fd,), preexec_fn=die_with_parent,
                                            env=_environment(limits))
             finally:
                 os.close(write_fd)
@@ -219,7 +222,7 @@ def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dic
                 os.close(read_fd)
                 with _RUNNING_LOCK:
                     _RUNNING.discard(process.pid)
-            log.seek(max(0, log.seek(0, os.SEEK_END) - 2000))
+            log.seek(max(0, log.seek(0, os.SEEK_END) - ERROR_TAIL_BYTES))
             errors = log.read().decode("utf-8", errors="replace")
     return run, errors
 

@@ -7,8 +7,10 @@ it the notebook's text, and runs every checker here with a
 :class:`~cnnkit.grading.learner.LearnerFunction` whose calls go to the runner as plain data.
 Expected values are computed here, from inputs the runner never touches.
 
-Each exercise has an absolute deadline: its time limit plus :data:`KILL_GRACE`. A runner that
-misses it, dies, or breaks the protocol is killed (with everything it started); the exercise
+Each exercise's learner code may run for ``--timeout`` seconds in all: every call gets what is
+left of that time and an absolute deadline (what is left plus :data:`KILL_GRACE`) that nothing
+the runner sends can move; the checker's own work here does not count. A runner that misses a
+deadline, dies, or breaks the protocol is killed (with everything it started); the exercise
 fails with the cause and a new runner loads the notebook for the exercises left. The judge
 reports to the command on a pipe of its own, one JSON object per line::
 
@@ -56,6 +58,9 @@ KILL_GRACE = 3.0
 PRINT_NOTE_CHARS = 2**20
 #: Seconds a runner gets to answer "end" once its exercise is over.
 END_SECONDS = 5.0
+#: The least time a call gets, even when the exercise's time is used up (the runner's alarm then
+#: ends it at once with "timed out").
+MIN_CALL_SECONDS = 0.05
 
 _result_fd = -1
 
@@ -68,32 +73,42 @@ def report(**event) -> None:
 
 
 class Runner(Transport):
-    """One runner process with one notebook loaded; a failure kills it and raises :class:`Stopped`."""
+    """One runner process, which loads one learner's notebooks in turn; a failure kills it and
+    raises :class:`Stopped`, and the next :meth:`load` starts a new one."""
 
     def __init__(self, settings: argparse.Namespace, work: Path):
         self.settings, self.work = settings, work
         self.process = None
+        self.notebook: str | None = None
         self.functions: set[str] = set()
-        self.deadline = self.soft_deadline = 0.0
+        self.used = 0.0  # seconds the learner's code has run during this exercise
         self.calls = 0
+        self.cause = "the grading process had stopped."  # why the last runner ended, for later calls
 
     # -------------------------------------------------------------- life
-    def start(self, notebook: str, text: str) -> str | None:
-        """Start a runner and load the notebook; return why it could not be loaded, or None."""
+    def load(self, notebook: str, text: str) -> str | None:
+        """Have a runner (this one, or a new one if it has stopped) load the notebook; return why
+        it could not be loaded, or None."""
         settings = self.settings
-        self.process = sandbox.start_runner(Path(settings.runner_library), self.work, settings.memory,
-                                            settings.threads, settings.isolation)
         deadline = time.monotonic() + settings.load_timeout
+        self.notebook, self.functions = None, set()
         try:
-            expect(self._receive(deadline, "starting"), READY)
+            if not self.alive():
+                self.process = sandbox.start_runner(Path(settings.runner_library), self.work, settings.memory,
+                                                    settings.threads, settings.isolation)
+                expect(self._receive(deadline, "starting"), READY)
+                deadline = time.monotonic() + settings.load_timeout
             send(self.process.stdin.fileno(), {"op": "load", "notebook": notebook, "text": text,
                                                "seconds": settings.load_timeout})
             loaded = expect_one_of(self._receive(deadline, "loading the notebook"), LOADED, LOAD_FAILED)
         except Stopped as stop:
             return str(stop)
+        except OSError:  # its stdin closed: it died between two orders
+            status = self.close()
+            return sandbox.exit_cause(status, settings.isolation)
         if "load_failed" in loaded:
-            self.close()
             return loaded["load_failed"]
+        self.notebook = notebook
         self.functions = {name for name in loaded["loaded"] if isinstance(name, str)}
         return None
 
@@ -115,6 +130,7 @@ class Runner(Transport):
                 pass
         status = self.process.wait()
         self.process = None
+        self.cause = sandbox.exit_cause(status, self.settings.isolation)
         sandbox.kill_strays()
         return status
 
@@ -141,10 +157,11 @@ class Runner(Transport):
 
     # -------------------------------------------------------------- one exercise
     def begin(self, exercise: str) -> None:
-        now = time.monotonic()
-        self.soft_deadline = now + self.settings.timeout
-        self.deadline = self.soft_deadline + KILL_GRACE
-        send(self.process.stdin.fileno(), {"op": "begin", "exercise": exercise, "seconds": self.settings.timeout})
+        self.used = 0.0
+        try:
+            send(self.process.stdin.fileno(), {"op": "begin", "exercise": exercise, "seconds": self.settings.timeout})
+        except OSError:  # it died after its last answer; the first call reports why
+            self.close()
 
     def end(self) -> int:
         """Close the exercise; return how many characters the learner's code printed during it."""
@@ -163,15 +180,17 @@ class Runner(Transport):
 
     def request(self, request: dict):
         if not self.alive():
-            raise Stopped("the grading process had already stopped.")
+            raise Stopped(self.cause)
         self.calls += 1
-        seconds = max(0.05, self.soft_deadline - time.monotonic())
+        start = time.monotonic()
+        seconds = max(MIN_CALL_SECONDS, self.settings.timeout - self.used)
         try:
             send(self.process.stdin.fileno(), {"op": "call", "id": self.calls, "request": request, "seconds": seconds})
         except OSError:
             status = self.close()
             raise Stopped(sandbox.exit_cause(status, self.settings.isolation)) from None
-        message = self._receive(self.deadline, "exercise")
+        message = self._receive(start + seconds + KILL_GRACE, "exercise")
+        self.used += time.monotonic() - start
         try:
             return answer_to(message, self.calls)
         except ProtocolError as error:
@@ -187,13 +206,13 @@ def _notes(message: str, printed: int, memory: int) -> str:
     return message
 
 
-def grade_notebook(notebook: str, text: str, exercises: list[str], settings: argparse.Namespace, work: Path) -> None:
+def grade_notebook(runner: Runner, notebook: str, text: str, exercises: list[str]) -> None:
     """Grade ``exercises`` of one notebook, reporting each result."""
     from cnnkit.grading.core import run_checks
 
+    settings = runner.settings
     report(event="loading", notebook=notebook)
-    runner = Runner(settings, work)
-    problem = runner.start(notebook, text)
+    problem = runner.load(notebook, text)
     if problem is not None:
         report(event="load_failed", notebook=notebook, message=clean(problem))
         return
@@ -202,7 +221,7 @@ def grade_notebook(notebook: str, text: str, exercises: list[str], settings: arg
         report(event="start", notebook=notebook, exercise=name)
         start = time.perf_counter()
         if not runner.alive():  # the last exercise's code killed it: a fresh one for this exercise
-            problem = runner.start(notebook, text)
+            problem = runner.load(notebook, text)
         if problem is not None:
             result_passed, message = False, f"the notebook could not be loaded again: {problem}"
         else:
@@ -212,7 +231,6 @@ def grade_notebook(notebook: str, text: str, exercises: list[str], settings: arg
         passed[name] = result_passed
         report(event="result", notebook=notebook, exercise=name, passed=result_passed, message=clean(message),
                seconds=round(time.perf_counter() - start, 3))
-    runner.close()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -236,8 +254,10 @@ def main(argv: list[str] | None = None) -> None:
     core.graded_notebooks()  # imports every checker now
     report(event="ready")
     with tempfile.TemporaryDirectory(prefix="cnnkit-runner-", ignore_cleanup_errors=True) as work:
+        runner = Runner(settings, Path(work))  # one learner's notebooks share a runner: they trust each other
         for task in tasks:
-            grade_notebook(task["notebook"], texts[task["notebook"]], task["exercises"], settings, Path(work))
+            grade_notebook(runner, task["notebook"], texts[task["notebook"]], task["exercises"])
+        runner.close()
     sandbox.kill_strays()
     report(event="done")
     sys.stdout.flush()

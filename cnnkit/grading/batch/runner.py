@@ -170,6 +170,7 @@ def load(notebook: str, text: str, seconds: float, output: OutputCounter) -> dic
     """The answer to a load order: the names of the functions found, or why there are none."""
     from cnnkit.grading.loader import NotebookError, load_exercises
 
+    _functions.clear()
     try:
         with time_limit(seconds), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             functions = load_exercises(Path(f"{notebook}.ipynb"), text.encode("utf-8", "surrogateescape"),
@@ -180,7 +181,6 @@ def load(notebook: str, text: str, seconds: float, output: OutputCounter) -> dic
         return {"load_failed": exception_text(error)}
     except BaseException as error:  # noqa: BLE001 - the learner's code may raise anything
         return {"load_failed": f"the notebook could not be loaded: {type_name(error)}: {exception_text(error)}"}
-    _functions.clear()
     _functions.update({name: func for name, func in functions.items() if callable(func)})
     return {"loaded": sorted(_functions)}
 

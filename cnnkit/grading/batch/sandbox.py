@@ -79,9 +79,35 @@ def _bubblewrap_args(library: Path, work: Path | None) -> list[str]:
     return args
 
 
-@functools.lru_cache(maxsize=1)
+_chosen: list[Isolation | None] = [None]
+
+
+def choose(level: str) -> Isolation:
+    """Set the isolation of the runners started from now on: ``"auto"`` (the best this system
+    allows), :data:`BUBBLEWRAP` (an error where it cannot run) or ``"limits"``; return it."""
+    if level == "auto":
+        _chosen[0] = None
+    elif level == "limits":
+        _chosen[0] = Isolation(PROCESS_LIMITS, "chosen with --isolation limits: only memory, file-size and time "
+                                               "limits apply")
+    elif level == BUBBLEWRAP:
+        available = _probe()
+        if available.level != BUBBLEWRAP:
+            raise RuntimeError(f"--isolation bubblewrap cannot be had here: {available.detail}")
+        _chosen[0] = available
+    else:
+        raise ValueError(f"unknown isolation {level!r}; use auto, bubblewrap or limits")
+    return isolation()
+
+
 def isolation() -> Isolation:
-    """The isolation runners get on this system (bubblewrap is tried once)."""
+    """The isolation runners get (see :func:`choose`; by default the best this system allows)."""
+    return _chosen[0] or _probe()
+
+
+@functools.lru_cache(maxsize=1)
+def _probe() -> Isolation:
+    """The best isolation this system allows (bubblewrap is tried once)."""
     if not sys.platform.startswith("linux"):
         return Isolation(PROCESS_LIMITS, f"bubblewrap needs Linux; on {sys.platform} only memory, file-size and "
                                          "time limits apply")
@@ -113,8 +139,8 @@ def environment(threads: int, home: str) -> dict[str, str]:
     return env
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: be killed when the judge dies (Linux), in a session of its own."""
+def die_with_parent() -> None:
+    """In a child, before exec: a session of its own, and killed when its parent dies (Linux)."""
     os.setsid()
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -159,7 +185,7 @@ def start_runner(library: Path, work: Path, memory_bytes: int, threads: int, lev
                                 start_new_session=True, env={})
     command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(library), *runner_args]
     return subprocess.Popen(command, cwd=work, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+                            stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
                             env=environment(threads, str(work)))
 
 
