@@ -37,7 +37,8 @@ $(STAMP): requirements.txt pyproject.toml Makefile
 # machines); elsewhere set-up says how to get them and the tests that need them skip with the reason.
 #   dataset-fashion-mnist      the real Fashion-MNIST, so that notebooks train offline
 #   chromium chromium-driver   the browser that tests/test_browser.py drives through the learner's path
-DEBIAN_PACKAGES := dataset-fashion-mnist chromium chromium-driver
+#   bubblewrap                 the sandbox the grading command runs learner code in
+DEBIAN_PACKAGES := dataset-fashion-mnist chromium chromium-driver bubblewrap
 DEBIAN_MISSING = $(shell for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
 
 system-data:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CNNKIT_OFFLINE", "1")  # tests never download; the offline paths are what we test
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -20,3 +22,21 @@ def pytest_addoption(parser):
         help="which notebooks tests/graders grades: learner (notebooks/, your work, the default), "
              "solutions (solutions/, must all pass) or stubs (freshly generated, must all fail)",
     )
+
+
+@pytest.fixture(scope="session")
+def solution_results():
+    """``solution_results(notebook)`` -> {exercise: Result} of grading the solution notebook, computed
+    once per test run and shared by every test that needs it."""
+    from cnnkit.grading import exercises_of, load_exercises, run_checks
+    from cnnkit.notebooks import SOLUTIONS
+
+    cache: dict[str, dict] = {}
+
+    def results(notebook: str) -> dict:
+        if notebook not in cache:
+            functions = load_exercises(SOLUTIONS / f"{notebook}.ipynb")
+            cache[notebook] = {name: run_checks(name, functions.get(name)) for name in exercises_of(notebook)}
+        return cache[notebook]
+
+    return results

@@ -24,10 +24,8 @@ def _module(path: Path):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_solutions_pass_every_check(notebook):
-    functions = load_exercises(SOLUTIONS / f"{notebook}.ipynb")
-    failures = [run_checks(name, functions.get(name)).line() for name, ex in EXERCISES.items()
-                if ex.notebook == notebook and not run_checks(name, functions.get(name)).passed]
+def test_solutions_pass_every_check(notebook, solution_results):
+    failures = [result.line() for result in solution_results(notebook).values() if not result.passed]
     assert not failures, "\n".join(failures)
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from cnnkit.grading import exercise, exercises_of
-from cnnkit.grading.cli import batches, parse_size, resolve_notebook
-from cnnkit.grading.gradebook import (
+from cnnkit.grading.batch.command import batches, parse_size, resolve_notebook
+from cnnkit.grading.batch.gradebook import (
     ExerciseGrade,
     Gradebook,
     NotebookGrade,
@@ -26,7 +26,7 @@ from cnnkit.grading.gradebook import (
     write_json,
     write_junit,
 )
-from cnnkit.grading.manifest import (
+from cnnkit.grading.batch.manifest import (
     GradersChanged,
     copy_package,
     differences,
@@ -35,8 +35,8 @@ from cnnkit.grading.manifest import (
     verify,
     write_manifest,
 )
-from cnnkit.grading.samples import gradebook_errors, make_submissions, snapshot
-from cnnkit.grading.submissions import find_submissions, identify
+from cnnkit.grading.batch.samples import gradebook_errors, make_submissions, file_hashes
+from cnnkit.grading.batch.discovery import find_submissions, identify
 from cnnkit.notebooks import REPO_ROOT, SOLUTIONS
 
 NB = "01_convolution_basics"
@@ -120,11 +120,12 @@ def test_two_files_for_one_notebook_grade_the_shallowest_and_say_so(tmp_path):
 
 
 def test_batches_split_one_learner_across_jobs():
-    from cnnkit.grading.submissions import Submission
+    from cnnkit.grading.batch.discovery import Submission
 
-    subs = [Submission("alice", f"0{i}_x", Path(f"0{i}.ipynb")) for i in range(1, 5)]
+    subs = [Submission("alice", f"0{i}_x", Path(f"0{i}.ipynb"), snapshot=Path(f"{i}.ipynb")) for i in range(1, 5)]
     assert [len(tasks) for _, tasks in batches(subs, jobs=2)] == [2, 2]
-    assert len(batches(subs + [Submission("bob", "01_x", Path("b.ipynb"))], jobs=2)) == 2
+    bob = Submission("bob", "01_x", Path("b.ipynb"), snapshot=Path("5.ipynb"))
+    assert len(batches(subs + [bob], jobs=2)) == 2
 
 
 # ------------------------------------------------------------------ gradebooks
@@ -191,12 +192,12 @@ def test_generated_submissions_get_a_correct_gradebook(tmp_path):
     hostile, stub, corrupt and missing notebooks."""
     folder = tmp_path / "submissions"
     expected = make_submissions(folder, learners=6, seed=3)
-    before = snapshot(folder)
+    before = file_hashes(folder)
     finished = run_command(folder, "--jobs", 2, "--timeout", 15, "--csv", tmp_path / "g.csv",
                            "--json", tmp_path / "g.json", "--junit", tmp_path / "g.xml")
     assert finished.returncode == 1, finished.stdout + finished.stderr
     assert gradebook_errors(tmp_path / "g.csv", tmp_path / "g.json", expected) == []
-    assert snapshot(folder) == before
+    assert file_hashes(folder) == before
     cases = ET.parse(tmp_path / "g.xml").getroot().findall(".//testcase")
     assert len(cases) == sum(len(grades) for grades in expected.values())
     assert "learner00-good" in finished.stdout and "total" in finished.stdout

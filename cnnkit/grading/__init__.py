@@ -2,7 +2,7 @@
 
 In a notebook, ``check(zero_pad)`` prints one line, ✓ or ✗ with a hint. Under pytest,
 ``tests/graders`` runs the same checks on the learner's notebooks, the solutions or the stubs.
-For instructors, ``python -m cnnkit.grading PATH`` (:mod:`cnnkit.grading.cli`) grades
+For instructors, ``python -m cnnkit.grading PATH`` (:mod:`cnnkit.grading.batch.command`) grades
 notebooks, a learner's folder or a folder of submissions in isolated processes and writes
 gradebooks.
 """

@@ -1,7 +1,7 @@
-"""``python -m cnnkit.grading``: the grading command (see :mod:`cnnkit.grading.cli`)."""
+"""``python -m cnnkit.grading``: the grading command (see :mod:`cnnkit.grading.batch.command`)."""
 
 import sys
 
-from cnnkit.grading.cli import main
+from cnnkit.grading.batch.command import main
 
 sys.exit(main())

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import numpy as np
 
 from cnnkit.grading.core import ExerciseFailure
+from cnnkit.grading.learner import LearnerError, LearnerFunction, NotGradable
 
 
 def describe(value: Any) -> str:
@@ -27,36 +28,59 @@ def signature(func_name: str, args: tuple, kwargs: dict) -> str:
     return f"{func_name}({', '.join(parts)})"
 
 
-def call(func: Callable, *args, _hint: str | None = None, **kwargs) -> Any:
+def call(func: Callable, *args, _hint: str | None = None, _shown: str | None = None, **kwargs) -> Any:
     """Call the learner's function; an exception becomes a failure that names the call,
     followed by ``_hint`` when the checker knows what usually causes a crash here.
 
     Arguments and results must be plain data (arrays, numbers, strings, None, and lists,
-    tuples and dicts of these) or Keras models built from Keras' own layers: the grading
-    command runs the learner's code in another process and only plain data crosses."""
-    return _described(func, lambda: func(*args, **kwargs), args, kwargs, _hint)
+    tuples and dicts of these) or Keras models built from Keras' own layers
+    (:mod:`cnnkit.grading.plain`): the learner's function runs behind a plain-data boundary
+    (in another process in the grading command) and gets copies, so nothing it does to its
+    arguments reaches the checker. ``func`` may also be one of the checker's own objects (a
+    model rebuilt from the learner's answer): that runs here. ``_shown`` replaces the call's
+    description in messages (``"grad_cam(model, image, 2, 'conv_b')"``)."""
+    return _described(_shown or signature(_name(func), args, kwargs), lambda: func(*args, **kwargs), _hint)
 
 
-def call_with(harness: Callable, func: Callable, *args, _hint: str | None = None, **kwargs) -> Any:
+def call_with(harness: Callable, func: Callable, *args, _hint: str | None = None, _shown: str | None = None,
+              **kwargs) -> Any:
     """Run ``harness(func, *args, **kwargs)`` next to the learner's code, for exercises whose
     arguments cannot be plain data (a Keras tensor, an optimiser, a callable).
 
-    ``harness`` is a trusted, module-level function of a ``cnnkit.grading`` module: it builds
-    what the learner's function needs, calls it and returns plain data (see :func:`call`).
-    A crash is reported as a crash of the learner's function."""
-    return _described(func, lambda: harness(func, *args, **kwargs), args, kwargs, _hint)
+    ``harness`` is a trusted function defined at module level in a ``cnnkit.grading`` module
+    (it crosses as ``"module:qualname"``): it receives the learner's function and the plain-data
+    arguments, builds what the learner's function needs, calls it and returns plain data (see
+    :func:`call`). It must not compute what the answer should be: the checker does that from
+    its own inputs. A crash is reported as a crash of the learner's function."""
+    if isinstance(func, LearnerFunction):
+        run = lambda: func.call_with(harness, *args, **kwargs)  # noqa: E731
+    else:
+        run = lambda: harness(func, *args, **kwargs)  # noqa: E731
+    return _described(_shown or signature(_name(func), args, kwargs), run, _hint)
 
 
-def _described(func: Callable, run: Callable[[], Any], args: tuple, kwargs: dict, hint: str | None) -> Any:
+def _name(func: Callable) -> str:
+    name = getattr(func, "__name__", None)
+    return name if isinstance(name, str) else type(func).__name__
+
+
+def _described(shown: str, run: Callable[[], Any], hint: str | None) -> Any:
     try:
         return run()
     except NotImplementedError:
         raise
     except ExerciseFailure:
         raise
+    except LearnerError as error:
+        if type(error).__name__ == "ExerciseFailure":  # the loader's stand-in for a cell that does not run
+            raise ExerciseFailure(str(error)) from None
+        raise ExerciseFailure(f"{shown} raised {type(error).__name__}: {error}" + (f" {hint}" if hint else "")) from None
+    except NotGradable as error:
+        raise ExerciseFailure(f"{shown} returned a value that cannot be graded: "
+                              f"{error}") from None
     except Exception as error:
         raise ExerciseFailure(
-            f"{signature(getattr(func, '__name__', type(func).__name__), args, kwargs)} raised {type(error).__name__}: {error}"
+            f"{shown} raised {type(error).__name__}: {error}"
             + (f" {hint}" if hint else "")
         ) from error
 
@@ -85,8 +109,9 @@ def as_number(value: Any, call_text: str, hint: str) -> float:
 
 
 def same_values(actual: np.ndarray, expected: np.ndarray, atol: float = 1e-5) -> bool:
-    """True when the shapes agree and every value is within ``atol`` (plus a relative 1e-5)."""
-    return actual.shape == expected.shape and np.allclose(actual, expected, atol=atol, rtol=1e-5)
+    """True when the shapes agree, every value is finite and within ``atol`` (plus a relative 1e-5)."""
+    return (actual.shape == expected.shape and bool(np.all(np.isfinite(actual)))
+            and np.allclose(actual, expected, atol=atol, rtol=1e-5))
 
 
 def difference(actual: np.ndarray, expected: np.ndarray) -> str:

@@ -12,13 +12,13 @@ import time
 
 import numpy as np
 
-from cnnkit.grading.assertions import as_array, call, describe, difference, fail, same_values, signature
+from cnnkit.grading.assertions import as_array, call, call_with, describe, difference, fail, same_values, signature
 from cnnkit.grading.checks.convolution import _conv_cases, _conv_shape_hint, _conv_value_hint, _tf_conv
 from cnnkit.grading.checks.pooling_activations import tf_pool
 from cnnkit.grading.core import exercise
+from cnnkit.grading.oracles import returning_arguments
 
 NOTEBOOK = "03_backprop_from_scratch"
-LIBRARY_COPY = "cnnkit.scratch"
 
 
 def tape_gradients(forward, inputs, upstream):
@@ -41,23 +41,46 @@ def _conv_inputs(rng):
 
 
 # ------------------------------------------------------------------ numerical_gradient
+# The functions numerical_gradient is checked on: module-level, so that they can be named to the
+# learner's code (a callable does not cross), and with M fixed once.
+_M = np.random.default_rng(31).normal(size=(3, 4))
+
+
+def _cube_sum(x):
+    return np.sum(x ** 3)
+
+
+def _mixed_sum(x):
+    return np.sum(x) ** 2 + np.sum(_M * x)
+
+
+_DIFFERENTIATED = {f.__name__: f for f in (_cube_sum, _mixed_sum)}
+
+
+def differentiate_named(numerical_gradient, f_name, x, eps):
+    """Harness: ``numerical_gradient`` of this module's function ``f_name`` at ``x``, with ``x`` as
+    the call left it (to see whether it was changed in place)."""
+    return {"gradient": numerical_gradient(_DIFFERENTIATED[f_name], x, eps), "x": x}
+
+
 @exercise(NOTEBOOK)
 def check_numerical_gradient(numerical_gradient):
     rng = np.random.default_rng(31)
-    M = rng.normal(size=(3, 4))
+    rng.normal(size=(3, 4))  # the draw that made _M, so that the x below stay as they were
+    M = _M
     cases = [
         # f, its exact gradient, and a likely mistake's answer with its hint
-        ("np.sum(x ** 3)", lambda x: np.sum(x ** 3), lambda x, e: 3 * x ** 2 + e ** 2),
-        ("np.sum(x) ** 2 + np.sum(M * x)", lambda x: np.sum(x) ** 2 + np.sum(M * x),
-         lambda x, e: 2 * np.sum(x) + M),
+        ("np.sum(x ** 3)", _cube_sum, lambda x, e: 3 * x ** 2 + e ** 2),
+        ("np.sum(x) ** 2 + np.sum(M * x)", _mixed_sum, lambda x, e: 2 * np.sum(x) + M),
     ]
     for label, f, exact in cases:
         x = rng.normal(size=(3, 4))
         original = x.copy()
         eps = 1e-3
         text = f"numerical_gradient(f=lambda x: {label}, x={describe(x)}, eps={eps})"
-        grad = as_array(call(numerical_gradient, f, x, eps), text)
-        if not np.array_equal(x, original):
+        answer = call_with(differentiate_named, numerical_gradient, f.__name__, x, eps, _shown=text)
+        grad = as_array(answer["gradient"], text)
+        if not np.array_equal(answer["x"], original):
             fail(text, "changed the array x it was given.",
                  "Put each entry back to its original value after evaluating f (or work on a copy of x).")
         if grad.shape != x.shape:
@@ -232,7 +255,8 @@ def check_sgd_step(sgd_step):
         grads = {name: rng.normal(size=value.shape) for name, value in params.items()}
         saved = {name: value.copy() for name, value in params.items()}
         text = f"sgd_step(params={{'W1', 'b1', 'W2'}}, grads, lr={lr})"
-        updated = call(sgd_step, params, grads, lr)
+        answer = call_with(returning_arguments, sgd_step, params, grads, lr, _shown=text)
+        updated, params_after = answer["result"], answer["args"][0]
         if updated is None:
             fail(text, "returned None.", "Return a new dict of updated parameters (a dict comprehension does it).")
         if not isinstance(updated, dict):
@@ -252,7 +276,7 @@ def check_sgd_step(sgd_step):
             else:
                 hint = "The new value is params[name] - lr * grads[name]."
             fail(f"{text}[{name!r}]", difference(got, expected), hint)
-        if any(not np.array_equal(params[name], saved[name]) for name in params):
+        if any(not np.array_equal(params_after.get(name), saved[name]) for name in params):
             fail(text, "changed the arrays in params in place.",
                  "Build new arrays, params[name] - lr * grads[name], and leave the old ones as they were.")
 

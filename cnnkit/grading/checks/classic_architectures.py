@@ -12,12 +12,11 @@ import functools
 
 import numpy as np
 
-from cnnkit.grading.assertions import call, difference, fail, same_values
+from cnnkit.grading.assertions import call, call_with, difference, fail, same_values
 from cnnkit.grading.core import exercise
-from cnnkit.grading.keras_models import logits, probabilities
+from cnnkit.grading.oracles import architecture_of, call_block, logits, probabilities
 
 NOTEBOOK = "07_classic_architectures"
-LIBRARY_COPY = "cnnkit.models.classic"
 
 
 def _convs(model):
@@ -29,9 +28,8 @@ def _convs(model):
 def _model_of(func, func_name, input_shape, args, described):
     import keras
 
-    inputs = keras.Input(shape=input_shape)
     text = f"{func_name}(x of shape {(None, *input_shape)}, {described})"
-    out = call(func, inputs, *args)
+    (inputs,), out = call_block(func, [input_shape], *args)
     if out is None:
         fail(text, "returned None.", "Did you forget the `return` statement?")
     try:
@@ -97,7 +95,7 @@ def _keras_vgg16_params(size):
     return keras.applications.VGG16(weights=None, input_shape=(size, size, 3)).count_params()
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("vgg_block",))
 def check_build_vgg(build_vgg):
     config = [(1, 4), (2, 8)]
     text = f"build_vgg({config}, (16, 16, 1), 10, dense_units=32)"
@@ -129,7 +127,7 @@ def check_build_vgg(build_vgg):
     # VGG-16 against Keras' own (at 32x32 the dense head is small enough to build fast).
     vgg16_config = [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)]
     text = f"build_vgg({vgg16_config}, (32, 32, 3), 1000)"
-    count, expected = call(build_vgg, vgg16_config, (32, 32, 3), 1000).count_params(), _keras_vgg16_params(32)
+    count, expected = call_with(architecture_of, build_vgg, vgg16_config, (32, 32, 3), 1000).count_params(), _keras_vgg16_params(32)
     if count != expected:
         fail(text, f"has {count} parameters, keras.applications.VGG16 has {expected}.")
 
@@ -149,8 +147,7 @@ def check_inception_module(inception_module):
         f1, f3r, f3, f5r, f5, pp = filters
         described = f"f1={f1}, f3_reduce={f3r}, f3={f3}, f5_reduce={f5r}, f5={f5}, pool_proj={pp}"
         text = f"inception_module(x of shape {(None, *input_shape)}, {described})"
-        inputs = keras.Input(shape=input_shape)
-        out = call(inception_module, inputs, *filters,
+        (inputs,), out = call_block(inception_module, [input_shape], *filters,
                    _hint="All four branches must keep height and width: 'same' padding everywhere, and the pooling "
                          "branch uses MaxPooling2D(3, strides=1, padding='same').")
         if out is None:

@@ -16,7 +16,6 @@ from cnnkit.grading.assertions import as_array, as_number, call, describe, diffe
 from cnnkit.grading.core import exercise
 
 NOTEBOOK = "14_face_recognition"
-LIBRARY_COPY = "cnnkit.faces"
 
 
 def _random(shape, seed, scale=1.0):

@@ -22,7 +22,6 @@ from cnnkit.grading.assertions import as_array, as_number, call, call_with, desc
 from cnnkit.grading.core import EXERCISES, ExerciseFailure, exercise
 
 NOTEBOOK = "16_generative_models"
-LIBRARY_COPY = "cnnkit.generative"
 
 PROBABILITIES_TO_LOGITS_LOSS = (
     "These are probabilities fed to a from-logits loss: the values are logits already, so apply no sigmoid "

@@ -17,7 +17,6 @@ from cnnkit.grading.assertions import as_array, as_number, call, describe, diffe
 from cnnkit.grading.core import exercise
 
 NOTEBOOK = "13_object_detection"
-LIBRARY_COPY = "cnnkit.detection"
 
 
 def _random_boxes(rng, count, extent=10.0):

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.grading.assertions import call, describe, fail
+from cnnkit.grading.assertions import call, call_with, describe, fail
 from cnnkit.grading.core import exercise
-from cnnkit.grading.keras_models import activation_name, build, layers_of, logits, probabilities
+from cnnkit.grading.oracles import activation_name, build, layers_of, logits, probabilities
 
 NOTEBOOK = "06_regularization_and_augmentation"
-LIBRARY_COPY = ("cnnkit.augment.classification", "cnnkit.models.lenet")
 
 
 def _largest(factor) -> float:
@@ -85,10 +84,33 @@ def _dataset_chain(dataset) -> list[str]:
     return names
 
 
-def _epoch(dataset, text, labelled=True):
+def dataset_record(make_dataset, epochs, fake_augment, *args, **kwargs):
+    """Harness: call ``make_dataset`` (with :func:`_fake_augmenter` as ``augment`` when
+    ``fake_augment``) and record what the dataset is: ``{"chain": transformations, outermost
+    first, "epochs": the elements of each of ``epochs`` passes}``, or a description of what came
+    back instead of a ``tf.data.Dataset``."""
+    import tensorflow as tf
+
+    if fake_augment:
+        kwargs["augment"] = _fake_augmenter()
+    dataset = make_dataset(*args, **kwargs)
+    if not isinstance(dataset, tf.data.Dataset):
+        return describe(dataset)
+    return {"chain": _dataset_chain(dataset), "epochs": [list(dataset) for _ in range(epochs)]}
+
+
+def _made(make_dataset, text, *args, epochs=1, fake_augment=False, **kwargs):
+    """The record of the dataset the learner's ``make_dataset`` makes (see :func:`dataset_record`)."""
+    record = call_with(dataset_record, make_dataset, epochs, fake_augment, *args, _shown=text, **kwargs)
+    if not isinstance(record, dict):
+        fail(text, f"returned {record}, expected a tf.data.Dataset.")
+    return record
+
+
+def _epoch(elements, text, labelled=True):
     """One pass over a dataset of (images, labels): lists of image batches and label batches."""
     images, labels = [], []
-    for element in call(iter, dataset):
+    for element in elements:
         if labelled:
             if not isinstance(element, tuple) or len(element) != 2:
                 fail(text, f"yields {describe(element)}, expected (images, labels) batches.")
@@ -114,18 +136,14 @@ def _fake_augmenter():
 
 @exercise(NOTEBOOK)
 def check_make_dataset(make_dataset):
-    import tensorflow as tf
-
     n = 20
     y = np.arange(n)
     pattern = 0.001 * np.arange(16).reshape(1, 4, 4, 1)   # so that moving pixels shows
     x = (y[:, None, None, None] + pattern).astype(np.float32)  # image i: i plus the pattern, x[i, 0, 0, 0] == i
 
     text = "make_dataset(x, y, batch_size=8, augment=None, shuffle=False)"
-    dataset = call(make_dataset, x, y, 8, augment=None, shuffle=False)
-    if not isinstance(dataset, tf.data.Dataset):
-        fail(text, f"returned {describe(dataset)}, expected a tf.data.Dataset.")
-    images, labels = _epoch(dataset, text)
+    record = _made(make_dataset, text, x, y, 8, augment=None, shuffle=False)
+    images, labels = _epoch(record["epochs"][0], text)
     if [len(batch) for batch in labels] != [8, 8, 4]:
         fail(text, f"gave batches of {[len(batch) for batch in labels]} examples, expected [8, 8, 4].",
              "Batch with .batch(batch_size) and keep the last, smaller batch.")
@@ -135,7 +153,7 @@ def check_make_dataset(make_dataset):
     if not np.array_equal(np.concatenate(images), x):
         fail(text, "changed the images although augment=None.",
              "With augment=None the images must come out unchanged: validation and test data are never augmented.")
-    chain = _dataset_chain(dataset)
+    chain = record["chain"]
     if "cache" not in chain:
         fail(text, f"the pipeline is {' <- '.join(chain)}, with no cache.",
              "Call .cache() right after from_tensor_slices, so that each epoch reads the examples from memory.")
@@ -144,8 +162,8 @@ def check_make_dataset(make_dataset):
              "End with .prefetch(tf.data.AUTOTUNE) so the next batch is ready while the model trains.")
 
     text = "make_dataset(x, y, batch_size=4, shuffle=True, seed=0)"
-    dataset = call(make_dataset, x, y, 4, shuffle=True, seed=0)
-    epochs = [_epoch(dataset, text) for _ in range(2)]
+    record = _made(make_dataset, text, x, y, 4, epochs=2, shuffle=True, seed=0)
+    epochs = [_epoch(elements, text) for elements in record["epochs"]]
     for images, labels in epochs:
         order = np.concatenate(labels)
         if sorted(order.tolist()) != y.tolist():
@@ -163,8 +181,8 @@ def check_make_dataset(make_dataset):
              "Cache before shuffling: a cache after the shuffle replays the first epoch's order every epoch.")
 
     text = "make_dataset(x, y, batch_size=8, augment=augmenter, shuffle=False)"
-    dataset = call(make_dataset, x, y, 8, augment=_fake_augmenter(), shuffle=False)
-    epochs = [_epoch(dataset, text) for _ in range(2)]
+    record = _made(make_dataset, text, x, y, 8, epochs=2, fake_augment=True, shuffle=False)
+    epochs = [_epoch(elements, text) for elements in record["epochs"]]
     for images, labels in epochs:
         offsets = np.concatenate(images)[:, 0, 0, 0] - np.concatenate(labels)
         if np.allclose(offsets, 0):
@@ -178,7 +196,7 @@ def check_make_dataset(make_dataset):
              "Cache before augmenting: a cache after the map replays the same random changes every epoch.")
 
     text = "make_dataset(x, None, batch_size=8)"
-    images, _ = _epoch(call(make_dataset, x, None, 8), text, labelled=False)
+    images, _ = _epoch(_made(make_dataset, text, x, None, 8)["epochs"][0], text, labelled=False)
     if not all(isinstance(batch, np.ndarray) and batch.ndim == 4 for batch in images):
         fail(text, "with y=None the batches should be image tensors alone.")
 
@@ -259,5 +277,5 @@ def check_build_regularized_cnn(build_regularized_cnn):
     augmenter = keras.Sequential([keras.layers.RandomFlip("horizontal")], name="test_augmenter")
     model, text = build(build_regularized_cnn, shape, classes, augmenter=augmenter)
     logits(model, shape, classes, text)
-    if not any(layer is augmenter for layer in model.layers):
+    if not any(layer.name == augmenter.name for layer in model.layers):  # the model crossed as a copy
         fail(text, "the augmenter passed in is not part of the model.", "Apply it to the inputs first: x = augmenter(inputs).")

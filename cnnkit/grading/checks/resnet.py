@@ -16,12 +16,11 @@ import math
 
 import numpy as np
 
-from cnnkit.grading.assertions import call, fail, same_values
+from cnnkit.grading.assertions import call, call_with, fail, same_values
 from cnnkit.grading.core import exercise
-from cnnkit.grading.keras_models import logits, probabilities
+from cnnkit.grading.oracles import architecture_of, call_block, logits, probabilities
 
 NOTEBOOK = "08_resnet"
-LIBRARY_COPY = "cnnkit.models.resnet"
 
 PROJECTION_HINT = ("When the stride is not 1 or the number of channels changes, the input cannot be added as it "
                    "is: the shortcut must be a 1x1 convolution with the block's stride, followed by batch "
@@ -60,9 +59,8 @@ def _bottleneck_params(c_in, filters, stride):
 def _block_model(block, func_name, input_shape, filters, stride, projection):
     import keras
 
-    inputs = keras.Input(shape=input_shape)
     text = f"{func_name}(x of shape {(None, *input_shape)}, filters={filters}, stride={stride})"
-    out = call(block, inputs, filters, stride, _hint=PROJECTION_HINT if projection else None)
+    (inputs,), out = call_block(block, [input_shape], filters, stride, _hint=PROJECTION_HINT if projection else None)
     if out is None:
         fail(text, "returned None.", "Did you forget the `return` statement?")
     try:
@@ -277,10 +275,22 @@ def _keras_resnet50_params_without_conv_biases(size):
     return model.count_params() - biases
 
 
-def _built(build_resnet, args, kwargs):
+def build_with_reference_block(build_resnet, block_name, *args, **kwargs):
+    """Harness: ``build_resnet`` given the checker's own block function ``block_name`` (a
+    callable cannot cross; its name can)."""
+    blocks = {"_reference_basic": _reference_basic, "_reference_bottleneck": _reference_bottleneck}
+    return build_resnet(blocks[block_name], *args, **kwargs)
+
+
+def architecture_with_reference_block(build_resnet, block_name, *args, **kwargs):
+    """Harness: as :func:`build_with_reference_block`, the model crossing as its architecture only."""
+    return architecture_of(build_with_reference_block, build_resnet, block_name, *args, **kwargs)
+
+
+def _built(build_resnet, args, kwargs, harness=build_with_reference_block):
     parts = ["block", str(list(args[1]))] + [repr(a) for a in args[2:]] + [f"{k}={v!r}" for k, v in kwargs.items()]
     text = f"build_resnet({', '.join(parts)})"
-    model = call(build_resnet, *args, **kwargs)
+    model = call_with(harness, build_resnet, args[0].__name__, *args[1:], _shown=text, **kwargs)
     if model is None:
         fail(text, "returned None.", "Did you forget the `return` statement?")
     if not hasattr(model, "count_params") or not hasattr(model, "output"):
@@ -322,7 +332,8 @@ def check_build_resnet(build_resnet):
         fail(text, f"has {count} parameters, expected {expected}: the stem convolution has a bias.",
              "The stem is Conv (use_bias=False) -> BN -> ReLU: " + NO_BIAS_HINT)
     if count != expected:
-        features = call(build_resnet, *args, base_filters=8, small_input=True, include_top=False).output.shape
+        features = call_with(build_with_reference_block, build_resnet, args[0].__name__, *args[1:], base_filters=8,
+                             small_input=True, include_top=False).output.shape
         hint = ("With small_input the stem is one 3x3 convolution (stride 1, no bias) with `base_filters` filters, "
                 "BN and ReLU, without max pooling." if tuple(features) == (None, 7, 7, 32) else
                 "Stem, then stage s (from 0) with base_filters * 2**s filters, stride 2 in its first block from "
@@ -332,7 +343,8 @@ def check_build_resnet(build_resnet):
     probabilities(build_resnet, *args, base_filters=8, small_input=True, input_shape=(28, 28, 1))
 
     # ResNet-50 against Keras' own.
-    model, text = _built(build_resnet, (_reference_bottleneck, [3, 4, 6, 3], (64, 64, 3), 1000), {})
+    model, text = _built(build_resnet, (_reference_bottleneck, [3, 4, 6, 3], (64, 64, 3), 1000), {},
+                         harness=architecture_with_reference_block)
     expected = _keras_resnet50_params_without_conv_biases(64)
     if model.count_params() != expected:
         fail(text, f"has {model.count_params()} parameters, expected {expected} (keras.applications.ResNet50 less "

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.grading.assertions import as_number, call, describe, fail
+from cnnkit.grading.assertions import as_number, call, call_with, describe, fail
 from cnnkit.grading.core import ExerciseFailure, exercise
-from cnnkit.grading.keras_models import SOFTMAX_TWICE, are_probabilities, probabilities
+from cnnkit.grading.oracles import SOFTMAX_TWICE, are_probabilities, call_block, gradient_of, probabilities
 
 NOTEBOOK = "10_segmentation_unet"
-LIBRARY_COPY = "cnnkit.segmentation"
 
 UPSAMPLE_HINT = ("Upsampling must bring x to exactly skip's height and width, a factor of 2 "
                  "(Conv2DTranspose(filters, 2, strides=2) or UpSampling2D(2)), before the two are concatenated.")
@@ -75,9 +74,8 @@ def check_encoder_block(encoder_block):
     import keras
     import tensorflow as tf
 
-    x = keras.Input((16, 12, 3))
     text = "encoder_block(keras.Input((16, 12, 3)), filters=8, name='down1')"
-    result = call(encoder_block, x, 8, name="down1")
+    (x,), result = call_block(encoder_block, [(16, 12, 3)], 8, name="down1")
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         fail(text, f"returned {describe(result)}, expected a tuple (features, skip).",
              "Return both tensors: `return features, skip`.")
@@ -115,11 +113,11 @@ def check_decoder_block(decoder_block):
     cases = [("transpose", True), ("bilinear", True), ("transpose", False)]
     for number, (upsampling, with_skip) in enumerate(cases):
         name = f"up{number}"
-        x, skip = keras.Input((6, 5, 16)), keras.Input((12, 10, 8))
         text = (f"decoder_block(keras.Input((6, 5, 16)), {'keras.Input((12, 10, 8))' if with_skip else 'None'}, "
                 f"filters=8, upsampling={upsampling!r}, name={name!r})")
         hint = UPSAMPLE_HINT if with_skip else "With skip=None there is nothing to concatenate: skip that step."
-        out = call(decoder_block, x, skip if with_skip else None, 8, upsampling=upsampling, name=name, _hint=hint)
+        (x, skip), out = call_block(decoder_block, [(6, 5, 16), (12, 10, 8) if with_skip else None], 8,
+                                    upsampling=upsampling, name=name, _hint=hint)
         if _shape(out) != (None, 12, 10, 8):
             shape = _shape(out)
             if shape and shape[1:3] != (12, 10):
@@ -157,7 +155,7 @@ def check_decoder_block(decoder_block):
         _check_names(model, name, text)
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("encoder_block", "decoder_block"))
 def check_build_unet(build_unet):
     import keras
 
@@ -254,8 +252,6 @@ def _dice_hint(value, t, p, smooth):
 
 @exercise(NOTEBOOK)
 def check_dice_coefficient(dice_coefficient):
-    import tensorflow as tf
-
     rng = np.random.default_rng(5)
     labels = rng.integers(0, 3, size=(2, 6, 6))
     logits = rng.normal(size=(2, 6, 6, 3))
@@ -270,14 +266,12 @@ def check_dice_coefficient(dice_coefficient):
          _one_hot(np.zeros((5, 4), int), 4), 1.0),
     ]
     # Dice must be differentiable, since the combined loss trains the network through it.
-    prediction = tf.constant(soft)
-    with tf.GradientTape() as tape:
-        tape.watch(prediction)
-        score = call(dice_coefficient, _one_hot(labels, 3), prediction, 1.0)
-    if score is None:
+    found = call_with(gradient_of, dice_coefficient, 1, _one_hot(labels, 3), soft, 1.0,
+                      _shown="dice_coefficient(one-hot truth, softmax prediction as a tensor)")
+    if found["value"] is None:
         fail("dice_coefficient(one-hot truth, softmax prediction)", "returned None.",
              "Did you forget the `return` statement?")
-    gradient = tape.gradient(score, prediction)
+    gradient = found["gradient"]
     if gradient is None or not np.any(np.asarray(gradient)):
         fail("dice_coefficient(one-hot truth, softmax prediction as a tensor)", "has no gradient.",
              "Use y_pred's probabilities as they are, with keras.ops: no argmax, rounding or NumPy conversion.")

@@ -15,10 +15,9 @@ import numpy as np
 
 from cnnkit.grading.assertions import as_array, call, describe, difference, fail, same_values, signature
 from cnnkit.grading.core import exercise
-from cnnkit.grading.keras_models import SOFTMAX_TWICE, activation_name, build, layers_of
+from cnnkit.grading.oracles import SOFTMAX_TWICE, activation_name, build, layers_of
 
 NOTEBOOK = "15_sequences_conv1d"
-LIBRARY_COPY = ("cnnkit.scratch.conv1d", "cnnkit.models.sequence")
 
 
 # ------------------------------------------------------------------ conv1d_forward

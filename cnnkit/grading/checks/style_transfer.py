@@ -14,11 +14,11 @@ import re
 
 import numpy as np
 
-from cnnkit.grading.assertions import as_array, as_number, call, describe, difference, fail, same_values, signature
-from cnnkit.grading.core import EXERCISES, ExerciseFailure, exercise
+from cnnkit.grading.assertions import as_array, as_number, call_with, describe, difference, fail, same_values, signature
+from cnnkit.grading.core import ExerciseFailure, exercise
+from cnnkit.grading.oracles import with_tensors
 
 NOTEBOOK = "11_style_transfer"
-LIBRARY_COPY = "cnnkit.style"
 
 
 def _tensor(array):
@@ -33,11 +33,12 @@ def _gram(features):
     return np.einsum("bijc,bijd->bcd", features, features) / (features.shape[1] * features.shape[2])
 
 
-def _call(text, func, *args, hint=None):
-    """Call the learner's function; a crash becomes a failure naming ``text`` (for arguments,
-    such as lists of tensors, that :func:`call` would describe at length)."""
+def _call(text, func, *args, harness=with_tensors, hint=None):
+    """Call the learner's function through ``harness`` (by default with its arrays as tensors); a
+    crash becomes a failure naming ``text`` (for arguments, such as lists of tensors, that
+    :func:`call` would describe at length)."""
     try:
-        return func(*args)
+        return func.call_with(harness, *args)
     except (NotImplementedError, ExerciseFailure):
         raise
     except Exception as error:
@@ -54,18 +55,6 @@ def _close(value, expected):
     return np.isclose(value, expected, rtol=1e-4, atol=1e-6)
 
 
-def _helpers_first(func, names):
-    """Fail naming the first exercise ``func`` relies on that does not pass its own check."""
-    for name in names:
-        helper = getattr(func, "__globals__", {}).get(name)
-        if callable(helper) and helper is not func:
-            try:
-                EXERCISES[name].checker(helper)
-            except (ExerciseFailure, NotImplementedError):
-                raise ExerciseFailure(f"{func.__name__} uses your {name}, which does not pass its check yet: "
-                                      f"fix {name} first.") from None
-
-
 @exercise(NOTEBOOK)
 def check_gram_matrix(gram_matrix):
     rng = np.random.default_rng(11)
@@ -73,7 +62,7 @@ def check_gram_matrix(gram_matrix):
     cases = [ones, rng.normal(size=(2, 5, 4, 3)), rng.normal(size=(1, 3, 7, 6)), rng.uniform(size=(1, 6, 6, 2))]
     for features in cases:
         text = signature("gram_matrix", (np.float32(features),), {})
-        result = as_array(call(gram_matrix, _tensor(features)), text)
+        result = as_array(call_with(with_tensors, gram_matrix, np.float32(features)), text)
         expected = _gram(features)
         batch, height, width, channels = features.shape
         positions = height * width
@@ -108,7 +97,7 @@ def check_content_loss(content_loss):
              (rng.normal(size=(2, 3, 3, 8)), rng.normal(size=(2, 3, 3, 8)))]
     for content, generated in cases:
         text = signature("content_loss", (np.float32(content), np.float32(generated)), {})
-        value = _scalar(call(content_loss, _tensor(content), _tensor(generated)), text)
+        value = _scalar(call_with(with_tensors, content_loss, np.float32(content), np.float32(generated)), text)
         difference_ = np.asarray(generated, np.float64) - content
         expected = float(np.mean(difference_ ** 2))
         if _close(value, expected):
@@ -126,7 +115,7 @@ def check_content_loss(content_loss):
         fail(text, f"returned {value:.6g}, expected {expected:.6g}.", hint)
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("gram_matrix",))
 def check_style_loss(style_loss):
     rng = np.random.default_rng(13)
     shapes = [(1, 6, 6, 3), (1, 3, 3, 5)]
@@ -134,7 +123,7 @@ def check_style_loss(style_loss):
         generated = [rng.normal(size=shape) for shape in shapes]
         style = [rng.normal(size=shape) for shape in shapes]
         grams = [_gram(features) for features in style]
-        args = ([_tensor(g) for g in grams], [_tensor(f) for f in generated], layer_weights)
+        args = ([np.float32(g) for g in grams], [np.float32(f) for f in generated], layer_weights)
         text = signature("style_loss", (f"{len(grams)} Gram matrices", f"{len(generated)} feature maps"),
                          {"layer_weights": layer_weights})
         value = _scalar(_call(text, style_loss, *args, hint="style_grams are already Gram matrices: compute "
@@ -143,7 +132,6 @@ def check_style_loss(style_loss):
         expected = float(np.dot(layer_weights, per_layer))
         if _close(value, expected):
             continue
-        _helpers_first(style_loss, ["gram_matrix"])
         if _close(value, sum(per_layer)) or _close(value, np.mean(per_layer)):
             hint = "The layer weights are missing: multiply each layer's loss by layer_weights[l]."
         elif _close(value, float(np.dot(layer_weights, [np.sum((_gram(f) - g) ** 2) for f, g in zip(generated, grams)]))):
@@ -168,7 +156,7 @@ def check_total_variation_loss(total_variation_loss):
     cases = [rng.uniform(size=(2, 6, 5, 3)), np.zeros((1, 3, 3, 3)), ramp, np.swapaxes(ramp, 1, 2)]
     for image in cases:
         text = signature("total_variation_loss", (np.float32(image),), {})
-        value = _scalar(call(total_variation_loss, _tensor(image)), text)
+        value = _scalar(call_with(with_tensors, total_variation_loss, np.float32(image)), text)
         vertical, horizontal = _tv_parts(image)
         expected = float(np.mean(vertical ** 2) + np.mean(horizontal ** 2))
         if _close(value, expected):
@@ -219,9 +207,30 @@ def _oracle_losses(extractor, image, targets, weights):
     return {"total": total, "content": content, "style": style, "tv": tv}
 
 
-@exercise(NOTEBOOK)
-def check_style_transfer_step(style_transfer_step):
+def _targets(content_image, style_image):
+    """The content features and style Gram matrices of the tiny extractor for two images."""
+    import tensorflow as tf
+
+    extractor = _tiny_extractor()
+    return {"content": extractor(_tensor(content_image))["content"],
+            "style_grams": [tf.constant(_gram(f), tf.float32) for f in extractor(_tensor(style_image))["style"]]}
+
+
+def run_style_transfer_step(style_transfer_step, start, content_image, style_image, learning_rate, weights):
+    """Harness: one ``style_transfer_step`` on a variable holding ``start``, with the tiny
+    extractor, the targets of ``content_image`` and ``style_image`` and SGD(``learning_rate``).
+    Returns the losses it reports and the image after the step."""
     import keras
+    import tensorflow as tf
+
+    image = tf.Variable(start)
+    losses = style_transfer_step(image, _tiny_extractor(), _targets(content_image, style_image),
+                                 keras.optimizers.SGD(learning_rate), weights)
+    return {"losses": losses, "image": image.numpy()}
+
+
+@exercise(NOTEBOOK, uses=("gram_matrix", "content_loss", "style_loss", "total_variation_loss"))
+def check_style_transfer_step(style_transfer_step):
     import tensorflow as tf
 
     rng = np.random.default_rng(15)
@@ -229,9 +238,8 @@ def check_style_transfer_step(style_transfer_step):
     start = rng.uniform(size=(1, 8, 10, 3)).astype(np.float32)
     start[0, :2] = 0.0  # pixels on the edges of the valid range, so that a step can leave it
     start[0, -2:] = 1.0
-    targets = {"content": extractor(_tensor(rng.uniform(size=(1, 8, 10, 3))))["content"],
-               "style_grams": [tf.constant(_gram(f), tf.float32)
-                               for f in extractor(_tensor(rng.uniform(size=(1, 12, 12, 3))))["style"]]}
+    content_image, style_image = rng.uniform(size=(1, 8, 10, 3)), rng.uniform(size=(1, 12, 12, 3))
+    targets = _targets(content_image, style_image)
     weights = {"content": 0.5, "style": 2.0, "tv": 3.0, "style_layers": [0.6, 0.4]}
     learning_rate = 0.5
 
@@ -242,21 +250,21 @@ def check_style_transfer_step(style_transfer_step):
     unclipped = start - learning_rate * gradient
     after = np.clip(unclipped, 0.0, 1.0)
 
-    image = tf.Variable(start)
     text = "style_transfer_step(image, extractor, targets, optimizer=SGD(0.5), weights)"
-    losses = _call(text, style_transfer_step, image, extractor, targets, keras.optimizers.SGD(learning_rate), weights)
+    outcome = _call(text, style_transfer_step, start, content_image, style_image, learning_rate, weights,
+                    harness=run_style_transfer_step)
+    losses = outcome["losses"]
     if not isinstance(losses, dict) or not {"total", "content", "style", "tv"} <= set(losses):
         fail(text, f"returned {describe(losses)}.", 'Return a dict with the keys "total", "content", "style" and "tv".')
     got = {name: _scalar(losses[name], f"{text}[{name!r}]") for name in ("total", "content", "style", "tv")}
     for name in ("content", "style", "tv", "total"):
         if not _close(got[name], float(expected[name])):
-            _helpers_first(style_transfer_step, ["gram_matrix", "content_loss", "style_loss", "total_variation_loss"])
             if name == "total":
                 hint = 'total = weights["content"] * content + weights["style"] * style + weights["tv"] * tv.'
             else:
                 hint = f"Compute the {name} loss from the image as it is before the step."
             fail(text, f'losses["{name}"] is {got[name]:.6g}, expected {float(expected[name]):.6g}.', hint)
-    moved = image.numpy()
+    moved = outcome["image"]
     if same_values(moved, after):
         return
     if np.array_equal(moved, start):

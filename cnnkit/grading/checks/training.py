@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.grading.assertions import call, describe, fail
-from cnnkit.grading.core import ExerciseFailure, exercise
+from cnnkit.grading.assertions import call, call_with, describe, fail
+from cnnkit.grading.core import exercise
 
 NOTEBOOK = "05_training_cnns"
-LIBRARY_COPY = "cnnkit.training"
 
 
 @exercise(NOTEBOOK)
@@ -89,8 +88,13 @@ def _spy_on(optimizer):
     return seen
 
 
-def _max_gap(model, weights):
-    return max(float(np.max(np.abs(a - b))) for a, b in zip(model.get_weights(), weights))
+def _max_gap(got, weights):
+    """The largest difference between two lists of weight arrays; infinite when they do not match
+    or hold NaN or infinity (so that ``gap > tolerance`` catches them)."""
+    if len(got) != len(weights) or any(np.shape(a) != np.shape(b) for a, b in zip(got, weights)):
+        return float("inf")
+    gaps = [float(np.max(np.abs(np.asarray(a, np.float64) - b), initial=0.0)) for a, b in zip(got, weights)]
+    return max(gaps) if all(np.isfinite(gaps)) else float("inf")
 
 
 _TRAINING_MODE = ("Call the model with training=True inside the step: layers such as BatchNormalization and "
@@ -103,6 +107,42 @@ def _model_with(weights):
     model = _small_model(0, batch_norm=True)
     model.set_weights(weights)
     return model
+
+
+def run_train_step(train_step, weights, x, y):
+    """Harness: one ``train_step`` on the small batch-norm model with ``weights``, SGD(0.1) and the
+    from-logits loss. Returns the loss, the weights after the step and which gradients reached
+    the optimiser: ``"never"``, ``"all None"``, ``"some None"`` or ``"applied"`` (a crash after
+    all-None gradients is reported as ``"all None"``)."""
+    import keras
+
+    model = _model_with(weights)
+    optimizer = keras.optimizers.SGD(0.1)
+    seen = _spy_on(optimizer)
+    try:
+        loss = train_step(model, optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True), x, y)
+    except Exception:
+        if seen and all(g is None for g in seen[0]):
+            return {"loss": None, "weights": [], "gradients": "all None"}
+        raise
+    gradients = ("never" if not seen else "all None" if all(g is None for g in seen[0])
+                 else "some None" if any(g is None for g in seen[0]) else "applied")
+    return {"loss": loss, "weights": model.get_weights(), "gradients": gradients}
+
+
+def run_train_loop(train_loop, weights, x, y, epochs):
+    """Harness: ``train_loop`` on the small model without batch norm, with ``weights``, a dataset of
+    (x, y) in batches of 8 in a fixed order, Adam(0.01) and the from-logits loss. Returns the
+    history (or a description of what came back instead of a dict) and the trained weights."""
+    import keras
+    import tensorflow as tf
+
+    model = _small_model(1, batch_norm=False)
+    model.set_weights(weights)
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(8)
+    history = train_loop(model, dataset, epochs, keras.optimizers.Adam(0.01),
+                         keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return {"history": history if isinstance(history, dict) else describe(history), "weights": model.get_weights()}
 
 
 @exercise(NOTEBOOK)
@@ -120,22 +160,18 @@ def check_train_step(train_step):
     expected_loss = float(oracle.train_on_batch(x, y))
     text = "train_step(model, SGD(0.1), loss_fn, x of shape (8, 6, 6, 1), y of shape (8,))"
 
-    optimizer = keras.optimizers.SGD(0.1)
-    seen = _spy_on(optimizer)
-    try:
-        loss = call(train_step, model, optimizer, loss_fn, x, y)
-    except ExerciseFailure:
-        if seen and all(g is None for g in seen[0]):
-            fail(text, "the gradients it applied are all None.", _OUTSIDE_TAPE)
-        raise
-    if not seen:
+    outcome = call_with(run_train_step, train_step, initial, x, y, _shown=text)
+    if outcome["gradients"] == "all None":
+        fail(text, "the gradients it applied are all None.", _OUTSIDE_TAPE)
+    if outcome["gradients"] == "never":
         fail(text, "the weights did not change: the optimiser never received gradients.",
              "Call optimizer.apply_gradients(zip(gradients, model.trainable_variables)).")
-    if any(g is None for g in seen[0]):
+    if outcome["gradients"] == "some None":
         fail(text, "some of the gradients it applied are None.", _OUTSIDE_TAPE)
+    loss = outcome["loss"]
     if loss is None:
         fail(text, "returned None.", "Return the batch's loss.")
-    value = float(np.asarray(loss))
+    value = float(np.asarray(loss, dtype=np.float64).reshape(-1)[0]) if np.size(loss) == 1 else float("nan")
     if not np.isclose(value, expected_loss, rtol=1e-4, atol=1e-5):
         logits = _model_with(initial)(x, training=True)
         as_probabilities = float(keras.losses.SparseCategoricalCrossentropy()(y, logits))
@@ -148,13 +184,13 @@ def check_train_step(train_step):
         else:
             hint = "Return loss_fn(y, logits) computed in the forward pass, before the update."
         fail(text, f"returned the loss {value:.6g}, expected {expected_loss:.6g}.", hint)
-    gap = _max_gap(model, oracle.get_weights())
+    gap = _max_gap(outcome["weights"], oracle.get_weights())
     if gap > 1e-4:
         fail(text, f"after the step the weights differ from Keras' train_on_batch by up to {gap:.3g}.",
              "Differentiate the loss with respect to model.trainable_variables and apply those gradients once.")
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("train_step",))
 def check_train_loop(train_loop):
     import keras
     import tensorflow as tf
@@ -172,9 +208,10 @@ def check_train_loop(train_loop):
         oracles[n].compile(keras.optimizers.Adam(0.01), loss_fn)
         oracles[n].history_of_fit = oracles[n].fit(dataset, epochs=n, verbose=0).history["loss"]
     text = "train_loop(model, dataset of 4 batches, epochs=3, Adam(0.01), loss_fn)"
-    history = call(train_loop, model, dataset, epochs, keras.optimizers.Adam(0.01), loss_fn)
-    if _max_gap(model, oracles[epochs].get_weights()) > 1e-4:
-        if _max_gap(model, oracles[1].get_weights()) < 1e-4:
+    outcome = call_with(run_train_loop, train_loop, model.get_weights(), x, y, epochs, _shown=text)
+    history, trained = outcome["history"], outcome["weights"]
+    if _max_gap(trained, oracles[epochs].get_weights()) > 1e-4:
+        if _max_gap(trained, oracles[1].get_weights()) < 1e-4:
             hint = "The weights match one epoch of training: loop over the whole dataset once per epoch."
         else:
             hint = "Call train_step once for each (x, y) batch of the dataset, in every epoch, with the same optimiser."

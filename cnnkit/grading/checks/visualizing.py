@@ -14,11 +14,11 @@ import functools
 
 import numpy as np
 
-from cnnkit.grading.assertions import as_array, call, describe, fail, same_values
+from cnnkit.grading.assertions import as_array, call, call_with, describe, fail, same_values, signature
 from cnnkit.grading.core import ExerciseFailure, exercise
+from cnnkit.grading.learner import LearnerFunction
 
 NOTEBOOK = "09_visualizing_cnns"
-LIBRARY_COPY = "cnnkit.visualize"
 
 INPUT_SHAPE = (16, 12, 3)   # height != width, so that a swapped resize shows
 NUM_CLASSES = 4
@@ -82,11 +82,26 @@ def _run(model, x, watch=None):
     return outputs
 
 
-def _call_on(kind, func, *args, hint=None):
-    """Call the learner's function on a model of ``kind``; a crash names the kind of model and a
-    likely cause: the Keras 3 Sequential pitfall when that is what broke, else ``hint``."""
+def on_model(func, kind, head, *args):
+    """Harness: ``func(model, *args)`` with the model of ``kind`` of :func:`_models` built next to
+    the learner's code (a rebuilt copy would not keep the Keras 3 Sequential pitfalls); returns
+    ``{"result", "args"}``, the arguments as the call left them."""
+    return {"result": func(_models(head)[kind], *args), "args": list(args)}
+
+
+def _call_on(kind, func, *args, hint=None, arguments=False):
+    """Call the learner's function on a model of ``kind`` (``args[0]``, one of :func:`_models`'s)
+    or call a model the learner's function returned; a crash names the kind of model and a
+    likely cause: the Keras 3 Sequential pitfall when that is what broke, else ``hint``. With
+    ``arguments``, returns the result and the arguments after ``model`` as the call left them."""
     try:
-        return call(func, *args)
+        if not isinstance(func, LearnerFunction):
+            return call(func, *args)
+        model, *rest = args
+        head = "gap" if any(layer.name == "gap" for layer in model.layers) else "flatten"
+        shown = signature(func.__name__, ("model", *rest), {})
+        answer = call_with(on_model, func, kind, head, *rest, _shown=shown)
+        return (answer["result"], answer["args"]) if arguments else answer["result"]
     except ExerciseFailure as failure:
         text = str(failure)
         if "Sequential" in kind and ("no defined input" in text or "no defined output" in text):
@@ -185,9 +200,10 @@ def check_saliency_map(saliency_map):
         for image, class_index in zip(images, (1, 3)):
             text = f"saliency_map(model, image, {class_index}) on {kind}"
             original = image.copy()
-            result = as_array(_call_on(kind, saliency_map, model, image, class_index, hint=crash_hint), text)
+            result, after = _call_on(kind, saliency_map, model, image, class_index, hint=crash_hint, arguments=True)
+            result = as_array(result, text)
             right, variants = _saliency_variants(model, original, class_index)
-            if not np.array_equal(image, original):
+            if not np.array_equal(after[0], original):
                 fail(text, "changed the input image.", "Work on a copy or a new tensor.")
             if result.shape != right.shape:
                 h, w, c = INPUT_SHAPE

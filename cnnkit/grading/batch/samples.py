@@ -8,7 +8,6 @@ two, or a solution in which some answers are replaced by hostile code (one line 
 
 from __future__ import annotations
 
-import ast
 import csv
 import hashlib
 import json
@@ -76,19 +75,17 @@ def _with_changes(solution: nbformat.NotebookNode, changes: dict[str, str]) -> n
     return notebook
 
 
-def _uses(solution: nbformat.NotebookNode) -> dict[str, set[str]]:
-    """For each exercise, the other exercises its answer calls, directly or not (``conv_forward``
-    calls ``zero_pad``: a broken ``zero_pad`` breaks both)."""
-    cells = {exercise_name(cell.source): cell.source for cell in solution.cells if cell.cell_type == "code"}
-    cells.pop(None, None)
-    direct = {name: {node.id for node in ast.walk(ast.parse(source))
-                     if isinstance(node, ast.Name) and node.id in cells and node.id != name}
-              for name, source in cells.items()}
-    uses = {name: set(names) for name, names in direct.items()}
-    for _ in cells:  # transitive closure: a chain is at most as long as the number of exercises
-        for name in uses:
-            uses[name] |= set().union(*(uses[other] for other in uses[name]))
-    return uses
+def _uses(name: str) -> set[str]:
+    """The exercises whose functions exercise ``name``'s answer calls, directly or not, as declared
+    with ``@exercise(..., uses=...)`` (``conv_forward`` calls ``zero_pad``: a broken ``zero_pad``
+    breaks both)."""
+    found, todo = set(), list(EXERCISES[name].uses)
+    while todo:
+        used = todo.pop()
+        if used not in found:
+            found.add(used)
+            todo += EXERCISES[used].uses
+    return found
 
 
 def make_submissions(folder: Path, learners: int = 30, seed: int = 0,
@@ -125,11 +122,10 @@ def make_submissions(folder: Path, learners: int = 30, seed: int = 0,
                 changes = {ex: "stub" if kind == "partial" else rng.choice(list(HOSTILE)) for ex in chosen}
                 solution = nbformat.read(source, as_version=4)
                 nbformat.write(_with_changes(solution, changes), target)
-                uses = _uses(solution)
                 for ex in names:
                     change = changes.get(ex)
                     words = None if change is None else "not implemented" if change == "stub" else HOSTILE[change][1]
-                    grades[(notebook, ex)] = Expected(change is None and not uses.get(ex, set()) & changes.keys(), words)
+                    grades[(notebook, ex)] = Expected(change is None and not _uses(ex) & changes.keys(), words)
     return expected
 
 
@@ -161,7 +157,7 @@ def gradebook_errors(csv_path: Path, json_path: Path, expected: dict[str, dict[t
     return errors
 
 
-def snapshot(folder: Path) -> dict[str, str]:
+def file_hashes(folder: Path) -> dict[str, str]:
     """``{relative path: SHA-256}`` of every file under ``folder``, to prove grading changed nothing."""
     return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(Path(folder).rglob("*")) if path.is_file()}

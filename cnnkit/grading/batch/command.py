@@ -3,9 +3,11 @@
 Grades one notebook file, one learner's folder of notebooks (like ``notebooks/``) or a folder
 of submissions (one sub-folder or notebook file per learner), each learner in grading
 processes of its own, several at once (``--jobs``). Prints a score table and writes the
-gradebooks asked for. Exit status: 0 when every exercise passed, 1 when some did not (or a
-notebook is missing or unrecognised), 2 when the command could not grade (bad arguments,
-graders that differ from the manifest).
+gradebooks asked for, each written whole or not at all. Every output names the isolation
+the learners' code ran under (:mod:`cnnkit.grading.batch.sandbox`). Exit status: 0 when every
+exercise passed, 1 when some did not (or a notebook is missing or unrecognised), 2 when the
+command could not grade (bad arguments, an ambiguous folder, graders that differ from the
+manifest, graders that changed during grading).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import math
 import os
 import re
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
-from cnnkit.grading.gradebook import (
+from cnnkit.grading.batch import snapshot
+from cnnkit.grading.batch.discovery import AmbiguousLayout, Submission, clean_text, find_submissions
+from cnnkit.grading.batch.gradebook import (
     ExerciseGrade,
     Gradebook,
     NotebookGrade,
@@ -30,9 +34,18 @@ from cnnkit.grading.gradebook import (
     write_json,
     write_junit,
 )
-from cnnkit.grading.manifest import GradersChanged, digest, hash_package, read_manifest, verify, write_manifest
-from cnnkit.grading.sandbox import Limits, Task, grade_tasks, kill_all
-from cnnkit.grading.submissions import Submission, find_submissions
+from cnnkit.grading.batch.jobs import Limits, Task, grade_tasks, kill_all, start_grading
+from cnnkit.grading.batch.manifest import (
+    GradersChanged,
+    differences,
+    digest,
+    hash_package,
+    read_manifest,
+    verify,
+    write_manifest,
+)
+from cnnkit.grading.batch.sandbox import choose, isolation
+from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
@@ -64,28 +77,44 @@ def batches(submissions: list[Submission], jobs: int) -> list[tuple[str, list[Ta
     """Each learner's notebooks to grade, split so that at least ``jobs`` processes can run."""
     by_learner: dict[str, list[Task]] = {}
     for sub in submissions:
-        if sub.path is not None and sub.notebook is not None:
-            by_learner.setdefault(sub.learner, []).append(Task(sub.notebook, sub.path))
+        if sub.snapshot is not None and sub.notebook is not None:
+            by_learner.setdefault(sub.learner, []).append(Task(sub.notebook, sub.snapshot))
     parts = max(1, math.ceil(jobs / max(1, len(by_learner))))
     return [(learner, tasks[i::parts]) for learner, tasks in by_learner.items() for i in range(min(parts, len(tasks)))]
 
 
 def _notebook_grade(sub: Submission, grades: dict) -> NotebookGrade:
+    path = clean_text(str(sub.path)) if sub.path else None
     if sub.notebook is None:
-        return NotebookGrade(sub.learner, None, str(sub.path), [], sub.note)
+        return NotebookGrade(sub.learner, None, path, [], sub.note)
     exercises = []
     for name in exercises_of(sub.notebook):
         passed, message, seconds = grades.get((sub.learner, sub.notebook, name), (False, sub.note, 0.0))
         points = EXERCISES[name].points
         exercises.append(ExerciseGrade(name, passed, points if passed else 0, points, message, seconds))
-    return NotebookGrade(sub.learner, sub.notebook, str(sub.path) if sub.path else None, exercises,
-                         sub.note if sub.path else "", sum(ex.seconds for ex in exercises))
+    return NotebookGrade(sub.learner, sub.notebook, path, exercises, sub.note if sub.path else "",
+                         sum(ex.seconds for ex in exercises))
 
 
 def grade(submissions: list[Submission], limits: Limits, jobs: int, graders: dict[str, str],
           progress=None) -> Gradebook:
-    """Grade every submission, ``jobs`` grading processes at a time."""
+    """Grade every submission, ``jobs`` judges at a time, from copies taken before any learner's
+    code runs."""
     start = time.perf_counter()
+    start_grading()
+    with tempfile.TemporaryDirectory(prefix="cnnkit-snapshot-") as folder:
+        submissions = snapshot.take(submissions, Path(folder))
+        grades = _grade_snapshots(submissions, limits, jobs, graders, progress)
+    learners = {name: i for i, name in enumerate(dict.fromkeys(s.learner for s in submissions))}
+    notebooks = {name: i for i, name in enumerate(graded_notebooks())}
+    ordered = sorted(submissions, key=lambda s: (learners[s.learner], notebooks.get(s.notebook, len(notebooks)),
+                                                 str(s.path)))
+    return Gradebook([_notebook_grade(sub, grades) for sub in ordered], digest(graders), time.perf_counter() - start,
+                     isolation().line())
+
+
+def _grade_snapshots(submissions: list[Submission], limits: Limits, jobs: int, graders: dict[str, str],
+                     progress) -> dict[tuple[str, str, str], tuple[bool, str, float]]:
     grades: dict[tuple[str, str, str], tuple[bool, str, float]] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(grade_tasks, tasks, limits, graders): (learner, tasks)
@@ -105,11 +134,7 @@ def grade(submissions: list[Submission], limits: Limits, jobs: int, graders: dic
                 future.cancel()
             kill_all()
             raise
-    learners = {name: i for i, name in enumerate(dict.fromkeys(s.learner for s in submissions))}
-    notebooks = {name: i for i, name in enumerate(graded_notebooks())}
-    ordered = sorted(submissions, key=lambda s: (learners[s.learner], notebooks.get(s.notebook, len(notebooks)),
-                                                 str(s.path)))
-    return Gradebook([_notebook_grade(sub, grades) for sub in ordered], digest(graders), time.perf_counter() - start)
+    return grades
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -134,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="seconds to start a grading process or load a notebook (default %(default)g)")
     limits.add_argument("--memory-limit", type=parse_size, default=Limits.memory_bytes,
                         help="memory for each grading process, e.g. 4G (default); 0 for no limit")
+    limits.add_argument("--isolation", choices=["auto", "bubblewrap", "limits"], default="auto",
+                        help="how to isolate learner code: the best this system allows (default), bubblewrap "
+                             "(or stop), or process limits only")
     out = parser.add_argument_group("reports")
     out.add_argument("--json", type=Path, metavar="FILE", help="write a JSON gradebook")
     out.add_argument("--csv", type=Path, metavar="FILE", help="write a CSV gradebook, one row per learner")
@@ -168,7 +196,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     if args.jobs < 1 or args.timeout <= 0 or args.load_timeout <= 0:
         parser.error("--jobs, --timeout and --load-timeout must be positive")
-    hashes = hash_package()
+    try:
+        choose(args.isolation)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    hashes = before = hash_package()
     if args.list:
         print(_list() + f"\ngraders digest: {digest(hashes)}")
     if args.write_manifest:
@@ -183,20 +216,26 @@ def main(argv: list[str] | None = None) -> int:
             hashes = read_manifest(args.verify_manifest)
             verify(hashes)
         submissions = find_submissions(args.paths, only or None, args.learner, True if args.submissions else None)
-    except (GradersChanged, FileNotFoundError) as error:
+    except (GradersChanged, FileNotFoundError, AmbiguousLayout) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     if not submissions:
-        print("error: found no notebook to grade in " + ", ".join(map(str, args.paths)), file=sys.stderr)
+        print("error: found no notebook to grade in " + ", ".join(clean_text(str(p)) for p in args.paths),
+              file=sys.stderr)
         return EXIT_ERROR
     limits = Limits(args.timeout, args.load_timeout, args.memory_limit, max(1, _cores() // args.jobs))
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    if progress:
+        progress(isolation().line())
     try:
         book = grade(submissions, limits, args.jobs, hashes, progress)
-        if args.verify_manifest:
-            verify(hashes)  # a submission must not have rewritten the graders for those graded after it
-    except GradersChanged as error:
-        print(f"error: {error}", file=sys.stderr)
+    except GradersChanged as error:  # a judge's copy of the graders did not match their hashes
+        print(f"error: graders changed during grading (the grades were not written): {error}", file=sys.stderr)
+        return EXIT_ERROR
+    changed = differences(before, hash_package())
+    if changed:  # a submission must not have rewritten the graders for those graded after it
+        print("error: graders changed during grading (the grades were not written):\n  " + "\n  ".join(changed),
+              file=sys.stderr)
         return EXIT_ERROR
     print(report(book, args.details))
     for path, write in ((args.json, write_json), (args.csv, write_csv), (args.junit, write_junit),

@@ -1,22 +1,34 @@
 """Grades and the ways to report them: a table for the terminal, JSON and CSV gradebooks,
-JUnit XML for CI systems, and the result format of GitHub Classroom's grading reporter."""
+JUnit XML for CI systems, and the result format of GitHub Classroom's grading reporter.
+
+Every report names the graders' digest and the isolation the learners' code ran under. A
+gradebook file is written to a temporary file beside it and renamed into place, so a failure
+never leaves an empty or half-written gradebook.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The most characters of a message a gradebook keeps.
+MESSAGE_CHARS = 1000
+#: The most characters of a message in a JUnit failure's attribute.
+SHORT_MESSAGE_CHARS = 300
 
 
-def clean(text: str, limit: int = 1000) -> str:
+def clean(text: str, limit: int = MESSAGE_CHARS) -> str:
     """A learner-influenced message made safe to print and to put in XML: control characters
     (terminal escape codes included) replaced, length capped."""
-    text = _CONTROL.sub("?", str(text))
+    text = _CONTROL.sub("?", str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
@@ -60,11 +72,13 @@ class NotebookGrade:
 
 @dataclass
 class Gradebook:
-    """Every grade of one grading run, with the digest of the graders that gave them."""
+    """Every grade of one grading run, with the digest of the graders that gave them and the
+    isolation the learners' code ran under."""
 
     grades: list[NotebookGrade]
     graders_digest: str
     seconds: float = 0.0
+    isolation: str = "isolation: not recorded"
 
     @property
     def passed(self) -> bool:
@@ -132,6 +146,7 @@ def report(book: Gradebook, details: bool) -> str:
     lines.append(f"{_score(points, max_points)} points; "
                  + ("every exercise passed." if book.passed else f"{failed} exercise(s) failed.")
                  + f" Graded in {book.seconds:.1f} s; graders {book.graders_digest[:12]}.")
+    lines.append(book.isolation)
     return "\n".join(lines)
 
 
@@ -144,12 +159,25 @@ def to_json(book: Gradebook) -> dict:
                      for g in grades]
         learners.append({"learner": learner, "points": _number(sum(g.points for g in grades)),
                          "max_points": _number(sum(g.max_points for g in grades)), "notebooks": notebooks})
-    return {"version": 1, "graders_digest": book.graders_digest, "passed": book.passed,
-            "seconds": round(book.seconds, 3), "learners": learners}
+    return {"version": 1, "graders_digest": book.graders_digest, "isolation": book.isolation,
+            "passed": book.passed, "seconds": round(book.seconds, 3), "learners": learners}
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: to a temporary file beside it, then renamed."""
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def write_json(book: Gradebook, path: Path) -> None:
-    Path(path).write_text(json.dumps(to_json(book), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_atomically(path, (json.dumps(to_json(book), indent=1, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
 
 
 def write_csv(book: Gradebook, path: Path) -> None:
@@ -158,18 +186,20 @@ def write_csv(book: Gradebook, path: Path) -> None:
     header = ["learner", "points", "max_points"]
     for notebook, exercises in columns:
         header += [notebook] + [f"{notebook}:{ex}" for ex in exercises]
-    with open(path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(header)
-        for learner, grades in book.learners().items():
-            by_notebook = {g.notebook: g for g in grades}
-            row = [learner, _number(sum(g.points for g in grades)), _number(sum(g.max_points for g in grades))]
-            for notebook, exercises in columns:
-                grade = by_notebook.get(notebook)
-                points = {ex.exercise: ex.points for ex in grade.exercises} if grade else {}
-                row += [_number(grade.points) if grade else ""] + [_number(points[ex]) if ex in points else ""
-                                                                    for ex in exercises]
-            writer.writerow(row)
+    header.append("isolation")
+    file = io.StringIO(newline="")
+    writer = csv.writer(file)
+    writer.writerow(header)
+    for learner, grades in book.learners().items():
+        by_notebook = {g.notebook: g for g in grades}
+        row = [learner, _number(sum(g.points for g in grades)), _number(sum(g.max_points for g in grades))]
+        for notebook, exercises in columns:
+            grade = by_notebook.get(notebook)
+            points = {ex.exercise: ex.points for ex in grade.exercises} if grade else {}
+            row += [_number(grade.points) if grade else ""] + [_number(points[ex]) if ex in points else ""
+                                                                for ex in exercises]
+        writer.writerow(row + [book.isolation])
+    write_atomically(path, file.getvalue().encode("utf-8", "replace"))
 
 
 def write_junit(book: Gradebook, path: Path) -> None:
@@ -182,8 +212,9 @@ def write_junit(book: Gradebook, path: Path) -> None:
         suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(grade.exercises)),
                               failures=str(sum(not ex.passed for ex in grade.exercises)), time=f"{grade.seconds:.3f}")
         properties = ET.SubElement(suite, "properties")
-        for key, value in (("points", grade.points), ("max_points", grade.max_points), ("graders", book.graders_digest)):
-            ET.SubElement(properties, "property", name=key, value=str(_number(value) if key != "graders" else value))
+        for key, value in (("points", _number(grade.points)), ("max_points", _number(grade.max_points)),
+                           ("graders", book.graders_digest), ("isolation", book.isolation)):
+            ET.SubElement(properties, "property", name=key, value=clean(str(value)))
         if grade.notebook is None:
             error = ET.SubElement(suite, "error", message=clean(grade.note))
             error.text = clean(grade.note)
@@ -191,9 +222,11 @@ def write_junit(book: Gradebook, path: Path) -> None:
             case = ET.SubElement(suite, "testcase", classname=f"{grade.learner}.{grade.notebook}", name=ex.exercise,
                                  time=f"{ex.seconds:.3f}")
             if not ex.passed:
-                failure = ET.SubElement(case, "failure", message=clean(ex.message, 300))
+                failure = ET.SubElement(case, "failure", message=clean(ex.message, SHORT_MESSAGE_CHARS))
                 failure.text = clean(ex.message)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    data = io.BytesIO()
+    ET.ElementTree(root).write(data, encoding="utf-8", xml_declaration=True)
+    write_atomically(path, data.getvalue())
 
 
 def to_classroom(book: Gradebook) -> dict:
@@ -205,9 +238,9 @@ def to_classroom(book: Gradebook) -> dict:
              for g in book.grades for ex in g.exercises]
     tests += [{"name": Path(g.path or "?").name, "status": "error", "score": 0, "message": clean(g.note),
                "line_no": 0, "execution_time": "0s"} for g in book.grades if g.notebook is None]
-    return {"version": 1, "status": "pass" if book.passed else "fail",
+    return {"version": 1, "status": "pass" if book.passed else "fail", "isolation": book.isolation,
             "max_score": _number(sum(g.max_points for g in book.grades)), "tests": tests}
 
 
 def write_classroom(book: Gradebook, path: Path) -> None:
-    Path(path).write_text(json.dumps(to_classroom(book)) + "\n", encoding="utf-8")
+    write_atomically(path, (json.dumps(to_classroom(book)) + "\n").encode("utf-8", "replace"))

@@ -1,13 +1,11 @@
-"""Grade submissions in grading processes that they cannot harm.
+"""Grade batches of submissions (one learner's notebooks each), several at a time.
 
-Each batch of submissions (one learner's notebooks) is graded by :mod:`cnnkit.grading.worker`
-in its own process, started in a new session, from a temporary folder that holds copies of
-the notebooks and a private, hash-checked copy of cnnkit; the originals are only ever read.
-The process has a memory limit, a file-size limit and no GPU; each exercise has a wall-time
-limit enforced inside it. This side watches the process's reports, and when the process
-dies or overruns a limit it kills its whole process group (so children the learner's code
-started die too), names the exercise that was running and the cause, and starts a new
-process for the exercises left.
+Each batch is graded by a judge process (:mod:`cnnkit.grading.batch.judge`), started in a new
+session on a private, hash-checked copy of cnnkit, which runs the learner's code in runners of
+its own (each with its own copy of cnnkit). This side watches the judge's reports; when the
+judge dies or stops reporting it kills its process group (its runners die with it), names
+the exercise that was running and the cause, and starts a new judge for the exercises left.
+A learner's whole grading has a wall-clock budget (:attr:`Limits.learner_seconds`).
 """
 
 from __future__ import annotations
@@ -25,13 +23,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cnnkit.config import data_dir
+from cnnkit.grading.batch.judge import END_SECONDS, KILL_GRACE
+from cnnkit.grading.batch.manifest import copy_package
+from cnnkit.grading.batch.sandbox import die_with_parent, exit_cause, isolation
 from cnnkit.grading.core import exercises_of
-from cnnkit.grading.manifest import copy_package
 
-#: Extra seconds an exercise gets, past its limit, to stop by itself before its process is killed.
-KILL_GRACE = 3.0
-_BOOTSTRAP = "import sys; sys.path.insert(0, sys.argv.pop(1)); from cnnkit.grading.worker import main; main()"
+#: The longest report line a judge writes, the seconds between looks at a judge, and how much of
+#: its error output a failure to start quotes.
+MAX_REPORT_BYTES, POLL_SECONDS, ERROR_TAIL_BYTES = 1 << 20, 0.2, 2000
+_BOOTSTRAP = "import sys; sys.path.insert(0, sys.argv.pop(1)); from cnnkit.grading.batch.judge import main; main()"
 _RUNNING: set[int] = set()  # process groups of running grading processes
 _RUNNING_LOCK = threading.Lock()
 _STOPPING = threading.Event()  # set by kill_all: start no more grading processes
@@ -39,13 +39,19 @@ _STOPPING = threading.Event()  # set by kill_all: start no more grading processe
 
 @dataclass(frozen=True)
 class Limits:
-    """What a grading process may use: seconds per exercise, seconds to start and to load one
-    notebook, bytes of memory (0: no limit) and TensorFlow threads (0: TensorFlow's choice)."""
+    """What grading may use: seconds per exercise, seconds to start a runner and load one
+    notebook, bytes of memory per runner (0: no limit), TensorFlow threads (0: TensorFlow's
+    choice), and seconds for one learner's whole grading."""
 
     exercise_seconds: float = 60.0
     load_seconds: float = 120.0
     memory_bytes: int = 4 * 2**30
     threads: int = 0
+    learner_seconds: float = 3600.0
+
+    def exercise_deadline(self) -> float:
+        """Seconds the judge may take over one exercise: its limit, the kill, and a new runner."""
+        return self.exercise_seconds + 2 * KILL_GRACE + END_SECONDS + self.load_seconds
 
 
 @dataclass(frozen=True)
@@ -68,30 +74,11 @@ class _Run:
     cause: str = ""                # why the process ended early (empty when it finished)
 
 
-def _signal_name(number: int) -> str:
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-def _exit_cause(status: int) -> str:
-    """Words for how a grading process ended early."""
-    if status >= 0:
-        return (f"the grading process exited with status {status}: does the code call os._exit() "
-                "or end the process in another way?")
-    name = _signal_name(-status)
-    if -status == signal.SIGKILL:
-        return "the grading process was killed (SIGKILL): did it use too much memory, or kill its own process?"
-    if -status == signal.SIGSEGV:
-        return "the grading process crashed (SIGSEGV): very deep recursion, or a library called with bad arguments?"
-    return f"the grading process was stopped by {name}: does the code send signals to its own process?"
-
-
 def _environment(limits: Limits) -> dict[str, str]:
+    """The judge's environment: the instructor's, without GPUs (the judge runs no learner code)."""
     env = dict(os.environ)
     env.update({"CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3", "CNNKIT_OFFLINE": "1",
-                "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "CNNKIT_DATA_DIR": str(data_dir())})
+                "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"})
     if limits.threads:
         env.update({"OMP_NUM_THREADS": str(limits.threads), "OPENBLAS_NUM_THREADS": str(limits.threads),
                     "MKL_NUM_THREADS": str(limits.threads)})
@@ -113,6 +100,11 @@ def _kill_group(pid: int) -> None:
         pass
 
 
+def start_grading() -> None:
+    """Allow grading processes again (a grading call starts after an interrupted one)."""
+    _STOPPING.clear()
+
+
 def kill_all() -> None:
     """Kill every grading process still running, and start no more (the command was interrupted)."""
     _STOPPING.set()
@@ -128,29 +120,30 @@ def _handle(run: _Run, event: dict, limits: Limits, now: float) -> float:
         run.phase = "between"
     elif kind == "loading":
         run.phase, run.notebook = "loading", notebook
-        return now + limits.load_seconds
+        return now + 2 * limits.load_seconds
     elif kind == "load_failed":
         run.load_failures[notebook] = str(event.get("message", ""))
         run.phase = "between"
     elif kind == "start":
         run.phase, run.notebook, run.exercise = "exercise", notebook, exercise
-        return now + limits.exercise_seconds + KILL_GRACE
+        return now + limits.exercise_deadline()
     elif kind == "result":
         run.results[(notebook, exercise)] = (bool(event.get("passed")), str(event.get("message", "")),
                                              float(event.get("seconds", 0.0)))
         run.phase = "between"
     elif kind == "done":
         run.phase = "done"
-    return now + limits.exercise_seconds + KILL_GRACE
+    return now + limits.exercise_deadline()
 
 
-def _watch(process: subprocess.Popen, read_fd: int, limits: Limits) -> _Run:
-    """Follow a grading process until it finishes, dies or overruns; kill its process group."""
+def _watch(process: subprocess.Popen, read_fd: int, limits: Limits, budget_end: float) -> _Run:
+    """Follow a judge until it finishes, dies, overruns or the learner's budget ends; kill its
+    process group."""
     run, buffer = _Run(), b""
     deadline = time.monotonic() + limits.load_seconds
     overran = closed = False
     while run.phase != "done":
-        readable = not closed and select.select([read_fd], [], [], 0.2)[0]
+        readable = not closed and select.select([read_fd], [], [], POLL_SECONDS)[0]
         chunk = os.read(read_fd, 1 << 16) if readable else b""
         if readable and not chunk:
             closed, readable = True, False
@@ -158,7 +151,7 @@ def _watch(process: subprocess.Popen, read_fd: int, limits: Limits) -> _Run:
             time.sleep(0.05)
         buffer += chunk
         *lines, buffer = buffer.split(b"\n")
-        if len(buffer) > 1 << 20:  # no report is this long: the learner's code is writing here
+        if len(buffer) > MAX_REPORT_BYTES:  # no report is this long
             buffer = b""
         for line in lines:
             try:
@@ -171,13 +164,15 @@ def _watch(process: subprocess.Popen, read_fd: int, limits: Limits) -> _Run:
                 continue
         if _exited(process) and not readable:
             break  # everything it wrote has been read
-        if time.monotonic() > deadline:
+        if time.monotonic() > min(deadline, budget_end):
             overran = True
             break
     _kill_group(process.pid)  # before reaping, so that the group id cannot have been reused
     status = process.wait()
     if run.phase != "done":
-        run.cause = _overrun_cause(run, limits) if overran else _exit_cause(status)
+        over_budget = overran and time.monotonic() > budget_end
+        run.cause = (f"grading this learner took more than its budget of {limits.learner_seconds:g} s and was stopped."
+                     if over_budget else _overrun_cause(run, limits) if overran else exit_cause(status, ""))
     return run
 
 
@@ -190,13 +185,15 @@ def _overrun_cause(run: _Run, limits: Limits) -> str:
     return f"the grading process did not respond for {limits.load_seconds:g} s and was stopped."
 
 
-def _run_worker(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dict[str, str]) -> tuple[_Run, str]:
-    """Grade ``tasks`` (notebook, exercises to grade) in one grading process; return its report
-    and the end of its error output (for failures to start)."""
+def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dict[str, str],
+               budget_end: float) -> tuple[_Run, str]:
+    """Grade ``tasks`` (notebook, exercises to grade) in one judge; return its report and the
+    end of its error output (the judge's own: it runs no learner code)."""
     with tempfile.TemporaryDirectory(prefix="cnnkit-grade-", ignore_cleanup_errors=True) as temp:
         temp = Path(temp)
         library = copy_package(temp / "lib", graders)
-        work = temp / "work"
+        runner_library = copy_package(temp / "runner-lib", graders)
+        work = temp / "notebooks"
         work.mkdir()
         plan = []
         for task, exercises in tasks:
@@ -208,23 +205,24 @@ def _run_worker(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: di
         command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(library), str(temp / "tasks.json"),
                    "--result-fd", str(write_fd), "--timeout", str(limits.exercise_seconds),
                    "--load-timeout", str(limits.load_seconds), "--memory", str(limits.memory_bytes),
-                   "--threads", str(limits.threads)]
+                   "--threads", str(limits.threads), "--runner-library", str(runner_library),
+                   "--isolation", isolation().level]
         with tempfile.TemporaryFile() as log:  # nameless, so that the learner's code cannot delete it
             try:
                 process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                           stderr=log, pass_fds=(write_fd,), start_new_session=True,
+                                           stderr=log, pass_fds=(write_fd,), preexec_fn=die_with_parent,
                                            env=_environment(limits))
             finally:
                 os.close(write_fd)
             with _RUNNING_LOCK:
                 _RUNNING.add(process.pid)
             try:
-                run = _watch(process, read_fd, limits)
+                run = _watch(process, read_fd, limits, budget_end)
             finally:
                 os.close(read_fd)
                 with _RUNNING_LOCK:
                     _RUNNING.discard(process.pid)
-            log.seek(max(0, log.seek(0, os.SEEK_END) - 2000))
+            log.seek(max(0, log.seek(0, os.SEEK_END) - ERROR_TAIL_BYTES))
             errors = log.read().decode("utf-8", errors="replace")
     return run, errors
 
@@ -234,6 +232,7 @@ def grade_tasks(tasks: list[Task], limits: Limits, graders: dict[str, str]) -> d
     graded in as few processes as the submissions allow."""
     pending = {task.notebook: list(exercises_of(task.notebook)) for task in tasks}
     by_name = {task.notebook: task for task in tasks}
+    budget_end = time.monotonic() + limits.learner_seconds
     grades: dict[tuple[str, str], tuple[bool, str, float]] = {}
 
     def fail(notebook: str, exercises: list[str], message: str, seconds: float = 0.0) -> None:
@@ -241,7 +240,7 @@ def grade_tasks(tasks: list[Task], limits: Limits, graders: dict[str, str]) -> d
             grades[(notebook, exercise)] = (False, message, seconds)
 
     while pending and not _STOPPING.is_set():
-        run, errors = _run_worker([(by_name[nb], exs) for nb, exs in pending.items()], limits, graders)
+        run, errors = _run_judge([(by_name[nb], exs) for nb, exs in pending.items()], limits, graders, budget_end)
         grades.update(run.results)
         for notebook, message in run.load_failures.items():
             fail(notebook, pending.get(notebook, []), message)
