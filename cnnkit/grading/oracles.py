@@ -75,12 +75,18 @@ def logits(model, input_shape, num_classes, text, batch=3, seed=0):
 
 
 def probabilities(builder, *args, input_shape, batch=3, seed=0, **kwargs):
-    """Build a model with ``builder(*args, classifier_activation="softmax", **kwargs)``, run it on
-    images of ``input_shape`` and check that its outputs, over their last axis (the classes; per
-    pixel for a segmentation model), are probabilities that sum to 1."""
+    """Build a model with ``builder(*args, classifier_activation="softmax", **kwargs)`` and check
+    with :func:`outputs_are_probabilities` that it gives probabilities on images of ``input_shape``."""
     model, text = build(builder, *args, classifier_activation="softmax", **kwargs,
                         _hint="The builder takes classifier_activation (None or \"softmax\") and gives it to the "
                               "last layer as its activation.")
+    outputs_are_probabilities(model, text, input_shape, batch, seed)
+
+
+def outputs_are_probabilities(model, text, input_shape, batch=3, seed=0):
+    """Run ``model`` (built with ``classifier_activation="softmax"``) on images of ``input_shape`` and
+    check that its outputs, over their last axis (the classes; per pixel for a segmentation model),
+    are probabilities that sum to 1."""
     _, out = _outputs(model, input_shape, batch, seed)
     if not are_probabilities(out):
         fail(text, "the outputs are not probabilities (they do not sum to 1 over the classes).", IGNORES_SOFTMAX)
