@@ -509,7 +509,7 @@ def _diagram_axes(width, height, size):
     return fig, ax
 
 
-def show_reparameterization_trick():
+def show_reparameterization_trick() -> Figure:
     """The VAE's forward pass, with the reparameterisation trick: the randomness enters as a
     separate input epsilon, so that the path from the loss back to the encoder is differentiable."""
     fig, ax = _diagram_axes(11.5, 3.2, (11, 3.2))
@@ -536,7 +536,7 @@ def show_reparameterization_trick():
     return fig
 
 
-def show_gan_game():
+def show_gan_game() -> Figure:
     """The conditional GAN: the generator turns noise and a label into an image; the discriminator
     scores real and generated images of that label; each network trains against the other."""
     fig, ax = _diagram_axes(11, 3.6, (11, 3.6))
@@ -559,7 +559,8 @@ def show_gan_game():
     return fig
 
 
-def show_latent_manifold(images: np.ndarray, values: Sequence[float], title: str | None = None, size: float = 7.0):
+def show_latent_manifold(images: np.ndarray, values: Sequence[float], title: str | None = None,
+                         size: float = 7.0) -> Figure:
     """Images decoded on a square grid of 2-D codes, as one mosaic with the codes on the axes.
 
     Args:

@@ -248,7 +248,7 @@ def _reconstruction_hint(value, images, logits):
     ]) or "reconstruction_loss = mean over the batch of the sum over pixels of binary_crossentropy(images, logits)."
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("kl_divergence",))
 def check_vae_loss(vae_loss):
     for seed, batch, beta in [(18, 3, 1.0), (19, 4, 0.25)]:
         images, logits, mean, log_var, beta = _vae_case(seed, batch, beta)
@@ -505,7 +505,7 @@ def _what_differs(right):
     return f"{' and '.join(wrong)} differ from those of a correct step."
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("discriminator_loss", "generator_loss"))
 def check_gan_train_step(gan_train_step):
     seed, text = 22, _STEP_CALL
     data = _gan_step_data(seed, _reference_models())

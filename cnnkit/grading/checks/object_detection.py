@@ -212,7 +212,7 @@ def _nms_hint(result, boxes, scores, iou_threshold, max_outputs, expected):
             "iou_threshold, and repeat. Does your box_iou pass its check?")
 
 
-@exercise(NOTEBOOK)
+@exercise(NOTEBOOK, uses=("box_iou",))
 def check_non_max_suppression(non_max_suppression):
     rng = np.random.default_rng(7)
     crowd = _random_boxes(rng, 25, extent=6.0)
