@@ -6,7 +6,7 @@ A leaf like :mod:`cnnkit.plot`: nothing in cnnkit imports it. Boxes are corner b
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.patches as patches
 import matplotlib.pyplot as plt

@@ -3,7 +3,7 @@ imports it. Each function returns its matplotlib Figure."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 
 from cnnkit.data import sample_image
-from cnnkit.models.face_embedding import (BLOCKS, SAME_PERSON_THRESHOLD, build_face_embedding,
-                                          load_face_embedding, set_face_api_weights)
+from cnnkit.models.face_embedding import (
+    BLOCKS,
+    SAME_PERSON_THRESHOLD,
+    build_face_embedding,
+    load_face_embedding,
+    set_face_api_weights,
+)
 
 REFERENCE = Path(__file__).parent / "data" / "face_api_recognition_reference.npy"
 

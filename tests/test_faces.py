@@ -9,9 +9,19 @@ import tensorflow as tf
 
 from cnnkit.data import sample_image
 from cnnkit.data.face_crops import crop_face, detect_faces
-from cnnkit.faces import (batch_hard_triplet_loss, identify, mined_triplet_loss, pair_distances, pairwise_distances,
-                          semi_hard_triplet_loss, tar_at_far, triplet_loss, verification_auc, verification_roc,
-                          verify)
+from cnnkit.faces import (
+    batch_hard_triplet_loss,
+    identify,
+    mined_triplet_loss,
+    pair_distances,
+    pairwise_distances,
+    semi_hard_triplet_loss,
+    tar_at_far,
+    triplet_loss,
+    verification_auc,
+    verification_roc,
+    verify,
+)
 
 LABELS = np.array([0, 0, 1, 1, 1, 2, 3])  # class 3 has no positive in the batch
 

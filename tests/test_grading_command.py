@@ -16,6 +16,7 @@ import pytest
 
 from cnnkit.grading import exercise, exercises_of
 from cnnkit.grading.batch.command import batches, parse_size, resolve_notebook
+from cnnkit.grading.batch.discovery import find_submissions, identify
 from cnnkit.grading.batch.gradebook import (
     ExerciseGrade,
     Gradebook,
@@ -35,8 +36,7 @@ from cnnkit.grading.batch.manifest import (
     verify,
     write_manifest,
 )
-from cnnkit.grading.batch.samples import gradebook_errors, make_submissions, file_hashes
-from cnnkit.grading.batch.discovery import find_submissions, identify
+from cnnkit.grading.batch.samples import file_hashes, gradebook_errors, make_submissions
 from cnnkit.notebooks import REPO_ROOT, SOLUTIONS
 
 NB = "01_convolution_basics"

@@ -18,10 +18,10 @@ from nbformat.v4 import new_code_cell
 
 from cnnkit.grading import graded_notebooks
 from cnnkit.grading.batch.command import grade
-from cnnkit.grading.batch.manifest import hash_package
-from cnnkit.grading.batch.samples import replace_answer, file_hashes
-from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.discovery import find_submissions
+from cnnkit.grading.batch.jobs import Limits
+from cnnkit.grading.batch.manifest import hash_package
+from cnnkit.grading.batch.samples import file_hashes, replace_answer
 from cnnkit.notebooks import SOLUTIONS, exercise_name
 
 NOTEBOOK = "01_convolution_basics"
@@ -120,9 +120,9 @@ def graded(tmp_path_factory):
 
 
 def result(graded, learner, exercise):
-    for grade in graded["book"].grades:
-        if grade.learner == learner:
-            return next(ex for ex in grade.exercises if ex.exercise == exercise)
+    for entry in graded["book"].grades:
+        if entry.learner == learner:
+            return next(ex for ex in entry.exercises if ex.exercise == exercise)
     raise AssertionError(f"no grade for {learner}")
 
 

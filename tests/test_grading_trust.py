@@ -106,7 +106,7 @@ def _learners(paths: dict[str, Path]) -> dict[str, dict[str, str]]:
             "zero_pad": "import glob\nfor name in glob.glob('/proc/*/cwd/solutions/01_convolution_basics.ipynb'):\n"
                         "    text = open(name).read()\n"
                         "    raise ValueError(text[text.index('BEGIN SOLUTION'):][:400])\n" + RIGHT["zero_pad"],
-            "conv_single_step": f"import os\nraise ValueError(str(sorted(os.environ.items())))",
+            "conv_single_step": "import os\nraise ValueError(str(sorted(os.environ.items())))",
             "conv_output_size": f"text = open({victim}).read()\nraise ValueError(text[text.index('VICTIM'):][:200])",
             "conv_param_count": "class Odd(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\n"
                                 "raise Odd()"})},
@@ -160,9 +160,9 @@ def run(tmp_path_factory):
 
 
 def grade_of(run, learner, exercise, notebook=NB):
-    for grade in run["book"].grades:
-        if grade.learner == learner and grade.notebook == notebook:
-            return next(ex for ex in grade.exercises if ex.exercise == exercise)
+    for entry in run["book"].grades:
+        if entry.learner == learner and entry.notebook == notebook:
+            return next(ex for ex in entry.exercises if ex.exercise == exercise)
     raise AssertionError(f"no grade for {learner} {notebook}")
 
 

@@ -6,7 +6,8 @@ checker passes one, a likely cause. No message dumps a whole array.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -12,8 +12,8 @@ plain data.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from cnnkit import course
 from cnnkit.grading.learner import InProcess, LearnerFunction, NotGradable, Stopped

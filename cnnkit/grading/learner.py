@@ -20,7 +20,8 @@ import builtins
 import importlib
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from cnnkit.grading.plain import NotPlainData, decode, encode
 
@@ -157,7 +158,7 @@ def harness_reference(harness: Callable) -> str:
 class LearnerFunction:
     """Stands for the learner's function ``name``: calls go through ``transport`` as plain data."""
 
-    def __init__(self, name: str, transport: "Transport"):
+    def __init__(self, name: str, transport: Transport):
         self.__name__ = self.name = name
         self._transport = transport
 
@@ -180,7 +181,7 @@ class LearnerFunction:
     def exists(self) -> bool:
         return self._transport.defines(self.name)
 
-    def sibling(self, name: str) -> "LearnerFunction":
+    def sibling(self, name: str) -> LearnerFunction:
         """The learner's function ``name`` from the same notebook."""
         return LearnerFunction(name, self._transport)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import ast
 import contextlib
 import types
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 

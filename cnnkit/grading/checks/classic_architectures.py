@@ -88,7 +88,7 @@ def check_vgg_block(vgg_block):
             fail(text, difference(out, expected_values), hint)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _keras_vgg16_params(size):
     import keras
 

@@ -121,7 +121,7 @@ def check_conv_output_size(conv_output_size):
         return
     (n, f, pad, stride), (result, expected, text) = wrong[0]
     # Name the mistake whose formula explains every answer the learner gave.
-    for formula, hint in _OUTPUT_SIZE_MISTAKES:
+    for formula, hint in _OUTPUT_SIZE_MISTAKES:  # noqa: B007 - the hint of the loop that breaks is used below
         if all(formula(*case) == answer[0] for case, answer in answers.items()):
             break
     else:

@@ -18,7 +18,7 @@ import functools
 
 import numpy as np
 
-from cnnkit.grading.assertions import as_array, as_number, call, call_with, describe, difference, fail, same_values
+from cnnkit.grading.assertions import as_array, as_number, call, call_with, describe, difference, fail
 from cnnkit.grading.core import EXERCISES, ExerciseFailure, exercise
 
 NOTEBOOK = "16_generative_models"

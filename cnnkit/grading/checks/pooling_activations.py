@@ -203,7 +203,7 @@ def check_receptive_field(receptive_field):
     if not wrong:
         return
     _, result, expected, text = wrong[0]
-    for formula, hint in _FIELD_MISTAKES:
+    for formula, hint in _FIELD_MISTAKES:  # noqa: B007 - the hint of the loop that breaks is used below
         if all(formula(layers) == given for layers, given, _, _ in answers):
             break
     else:

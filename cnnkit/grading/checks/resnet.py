@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from cnnkit.grading.assertions import call, call_with, fail, same_values
+from cnnkit.grading.assertions import call_with, fail, same_values
 from cnnkit.grading.core import exercise
 from cnnkit.grading.oracles import architecture_of, call_block, logits, outputs_are_probabilities
 
@@ -264,7 +264,7 @@ def _reference_bottleneck(x, filters, stride=1, name=None):
     return layers.ReLU()(layers.Add()([y, shortcut]))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _keras_resnet50_params_without_conv_biases(size):
     """Parameters of ``keras.applications.ResNet50`` less its convolution biases, which the course leaves out."""
     import keras

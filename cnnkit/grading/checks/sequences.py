@@ -164,7 +164,7 @@ def check_causal_receptive_field(causal_receptive_field):
     if not wrong:
         return
     _, (result, expected, text) = wrong[0]
-    for formula, hint in _FIELD_MISTAKES:
+    for formula, hint in _FIELD_MISTAKES:  # noqa: B007 - the hint of the loop that breaks is used below
         if all(formula(k, list(ds)) == answer[0] for (k, ds), answer in answers.items()):
             break
     else:

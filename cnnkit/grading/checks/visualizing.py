@@ -40,7 +40,7 @@ def _layers(head):
     return layers + [keras.layers.Dense(NUM_CLASSES, name="scores")]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _models(head="flatten", seed=7):
     """The same random CNN as a Functional model and two kinds of Sequential model, same weights."""
     import keras
