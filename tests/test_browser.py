@@ -142,6 +142,7 @@ def test_learner_answers_and_reads_the_verdict(browser, tmp_path):
             _run_command(browser, "Run Selected Cell and Do not Advance")
             output = _wait_for_output(browser, check_cell, "zero_pad:", "2-correct-answer.png")
             assert "✓ zero_pad: all checks passed." in output, output
+            assert output.count("zero_pad:") == 1, f"the verdict should show once: {output!r}"
 
             _replace_source(browser, exercise, ["# EXERCISE: zero_pad", PADS_EVERY_AXIS])
             exercise.find_element(By.CSS_SELECTOR, ".jp-InputPrompt").click()

@@ -107,6 +107,9 @@ class Result:
         mark = "✓" if self.passed else "✗"
         return f"{mark} {self.exercise}: {self.message}"
 
+    def _ipython_display_(self) -> None:
+        """Show nothing when a check cell's value is displayed: :func:`check` has printed the verdict."""
+
 
 def learner_function(name: str, func: Callable | LearnerFunction | None) -> LearnerFunction | None:
     """``func`` as a handle the checkers can hold: a function defined here runs in this process,
