@@ -204,7 +204,7 @@ def test_figures_of_notebook_16():
     import matplotlib
 
     matplotlib.use("Agg")
-    from cnnkit.plot import show_gan_game, show_latent_manifold, show_reparameterization_trick
+    from cnnkit.plot_generative import show_gan_game, show_latent_manifold, show_reparameterization_trick
 
     assert show_reparameterization_trick().axes and show_gan_game().axes
     figure = show_latent_manifold(np.zeros((3, 3, 4, 4, 1)), [-1.0, 0.0, 1.0])
