@@ -38,7 +38,8 @@ $(STAMP): requirements.txt pyproject.toml Makefile
 #   dataset-fashion-mnist      the real Fashion-MNIST, so that notebooks train offline
 #   chromium chromium-driver   the browser that tests/test_browser.py drives through the learner's path
 #   bubblewrap                 the sandbox the grading command runs learner code in
-DEBIAN_PACKAGES := dataset-fashion-mnist chromium chromium-driver bubblewrap
+#   graphviz                   the `dot` program keras.utils.plot_model draws architecture diagrams with
+DEBIAN_PACKAGES := dataset-fashion-mnist chromium chromium-driver bubblewrap graphviz
 DEBIAN_MISSING = $(shell for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)
 
 system-data:
