@@ -393,11 +393,15 @@ def plot_activations(z: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndarr
     """
     z = np.asarray(z)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for name, (values, derivative) in curves.items():
+    # Okabe-Ito hues and a line style each, so that curves stay apart without colour vision too.
+    hues = [STRONG[name] for name in ("blue", "orange", "green", "vermillion", "purple", "sky", "grey")]
+    styles = ["-", "--", "-.", ":"]
+    for k, (name, (values, derivative)) in enumerate(curves.items()):
         if len(values) != len(z) or len(derivative) != len(z):
             raise ValueError(f"{name!r}: values and derivative need one entry per z ({len(z)}).")
-        line, = left.plot(z, values, label=name)
-        right.plot(z, derivative, label=name, color=line.get_color())
+        look = {"label": name, "color": hues[k % len(hues)], "linestyle": styles[k % len(styles)], "linewidth": 1.8}
+        left.plot(z, values, **look)
+        right.plot(z, derivative, **look)
     for ax, ylabel, panel in ((left, "activation(z)", "functions"), (right, "d activation / dz", "derivatives")):
         ax.set_xlabel("z (pre-activation)")
         ax.set_ylabel(ylabel)
