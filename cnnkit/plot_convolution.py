@@ -1,6 +1,6 @@
 """Figures of notebooks 01 and 02: a kernel sliding over a padded input step by step (also as an
 animation), the output-size geometry, a multi-channel kernel, pooling windows, the growth of the
-receptive field, and activation functions with their derivatives.
+receptive field, activation functions with their derivatives, and softmax.
 
 A leaf module, like :mod:`cnnkit.plot`: nothing in cnnkit imports it. The diagrams are built from
 :mod:`cnnkit.plot_diagram`'s primitives. Each function returns its matplotlib Figure, except
@@ -412,5 +412,43 @@ def plot_activations(z: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndarr
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_softmax(scores: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str] | None = None) -> Figure:
+    """One example's class scores, the same scores minus their maximum, and the softmax probabilities.
+
+    Subtracting the maximum (the numerically stable softmax) moves every score by the same amount, so
+    the probabilities, drawn on the right with their values, do not change.
+
+    Args:
+        scores: ``(n_classes,)`` logits of one example.
+        probabilities: ``(n_classes,)`` their softmax (computed by the caller, e.g. the learner's ``softmax``).
+        class_names: one label per class; "class 0", "class 1", ... by default.
+    """
+    scores, probabilities = np.asarray(scores, dtype=float), np.asarray(probabilities, dtype=float)
+    if scores.ndim != 1 or probabilities.shape != scores.shape:
+        raise ValueError(f"scores and probabilities must be 1-D and of one shape; got {scores.shape} and "
+                         f"{probabilities.shape}.")
+    names = list(class_names) if class_names is not None else [f"class {i}" for i in range(len(scores))]
+    if len(names) != len(scores):
+        raise ValueError(f"{len(names)} class names for {len(scores)} scores.")
+    x = np.arange(len(scores))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.4))
+    left.bar(x - 0.2, scores, width=0.4, color=STRONG["blue"], label="scores z")
+    left.bar(x + 0.2, scores - scores.max(), width=0.4, color=STRONG["orange"], label="z - max(z)")
+    left.axhline(0, color="0.4", lw=0.8)
+    left.set_ylabel("score (logit)")
+    left.set_title("scores, and the same scores shifted")
+    left.legend(fontsize=8)
+    bars = right.bar(x, probabilities, width=0.6, color=STRONG["green"])
+    right.bar_label(bars, labels=[f"{p:.3f}" for p in probabilities], fontsize=9)
+    right.set_ylim(0, 1.1)
+    right.set_ylabel("probability")
+    right.set_title(f"softmax: positive, sums to {probabilities.sum():.3g}")
+    for ax in (left, right):
+        ax.set_xticks(x, names)
+        ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     return fig

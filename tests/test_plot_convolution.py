@@ -115,3 +115,16 @@ def test_bad_input_is_refused_with_a_reason():
         pc.draw_receptive_field({"bad": [(3, 0)]})
     with pytest.raises(ValueError, match="one entry per z"):
         pc.plot_activations(np.zeros(3), {"f": (np.zeros(2), np.zeros(3))})
+
+
+def test_softmax_figure_shows_shifted_scores_and_the_probabilities():
+    scores = np.array([2.0, 1.0, 0.1])
+    probabilities = np.exp(scores) / np.exp(scores).sum()
+    fig = pc.plot_softmax(scores, probabilities, ["cat", "dog", "car"])
+    left, right = fig.axes
+    shifted = [bar.get_height() for bar in left.patches[3:]]
+    assert np.allclose(shifted, scores - 2.0)
+    assert [t.get_text() for t in right.texts] == [f"{p:.3f}" for p in probabilities]
+    assert [t.get_text() for t in right.get_xticklabels()] == ["cat", "dog", "car"]
+    with pytest.raises(ValueError, match="class names"):
+        pc.plot_softmax(scores, probabilities, ["cat"])
