@@ -64,7 +64,8 @@ def check_correlate_by_hand(correlate_by_hand):
         fail(text, "every value is off by the same amount.", "The bias is missing: add b = 1 to every window's sum.")
     wrong = np.argwhere(~np.isclose(Z, expected, atol=1e-6))
     h, w = (int(i) for i in wrong[0])
-    fail(text, f"{len(wrong)} of 9 values are wrong, the first at output[{h}, {w}] = {Z[h, w]:g}.",
+    count = "1 of 9 values is" if len(wrong) == 1 else f"{len(wrong)} of 9 values are"
+    fail(text, f"{count} wrong, the first at output[{h}, {w}] = {Z[h, w]:g}.",
          f"Recompute it: multiply X[{h}:{h + 2}, {w}:{w + 2}] by K element by element, sum the four products "
          "and add b.")
 
