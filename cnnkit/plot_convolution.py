@@ -131,7 +131,7 @@ def draw_convolution_steps(image: np.ndarray, kernel: np.ndarray, bias: float = 
 
 
 def animate_convolution(image: np.ndarray, kernel: np.ndarray, bias: float = 0.0, stride: int = 1, pad: int = 0,
-                        interval_ms: int = 1200, figsize: tuple[float, float] = (6.0, 4.0)) -> FuncAnimation:
+                        interval_ms: int = 1200, figsize: tuple[float, float] = (7.0, 4.2)) -> FuncAnimation:
     """The same steps as :func:`draw_convolution_steps`, one frame per output value.
 
     Show it in a notebook with ``IPython.display.HTML(animation.to_jshtml())`` (play, pause and step
