@@ -34,7 +34,7 @@ class Notebook:
 
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("01_convolution_basics", "Convolution basics",
-             ("zero_pad", "conv_single_step", "conv_forward", "conv_output_size", "conv_param_count"),
+             ("correlate_by_hand", "zero_pad", "conv_single_step", "conv_forward", "conv_output_size", "conv_param_count"),
              ("cnnkit.scratch",), "convolution"),
     Notebook("02_pooling_and_activations", "Pooling and activations",
              ("pool_forward", "relu", "softmax", "receptive_field"),

@@ -1,8 +1,8 @@
 """Checks for notebook 01, convolution basics.
 
 Oracles are independent of the learner's code: ``np.pad`` for padding, TensorFlow's
-``tf.nn.conv2d`` for convolutions and output sizes, and Keras' ``Conv2D`` for parameter
-counts. When an answer is wrong, the checks test it against the answers that common
+``tf.nn.conv2d`` for convolutions (the by-hand worked example included) and output sizes, and
+Keras' ``Conv2D`` for parameter counts. When an answer is wrong, the checks test it against the answers that common
 mistakes give (a flipped kernel, a forgotten bias, an ignored stride...) to name the cause.
 """
 
@@ -24,6 +24,50 @@ def _tf_conv(A, W, b, stride, pad):
     padding = [[0, 0], [pad, pad], [pad, pad], [0, 0]]
     Z = tf.nn.conv2d(tf.constant(A, tf.float64), tf.constant(W, tf.float64), strides=stride, padding=padding)
     return Z.numpy() + b
+
+
+# The worked example of correlate_by_hand, as its docstring shows it to the learner.
+_HAND_X = np.array([[1, 0, 2, 3], [4, 1, 0, 1], [0, 2, 1, 0], [3, 1, 0, 2]], dtype=float)
+_HAND_K = np.array([[1, -1], [2, 0]], dtype=float)
+_HAND_B = 1.0
+
+
+def _hand_output(K):
+    """The worked example's output with kernel ``K`` (the learner's K, or a mistaken one), by TensorFlow."""
+    return _tf_conv(_HAND_X[None, :, :, None], K[:, :, None, None], np.array([_HAND_B]), 1, 0)[0, :, :, 0]
+
+
+@exercise(NOTEBOOK)
+def check_correlate_by_hand(correlate_by_hand):
+    text = "correlate_by_hand()"
+    Z = as_array(call(correlate_by_hand), text)
+    expected = _hand_output(_HAND_K)
+    if Z.shape != expected.shape:
+        if Z.size == expected.size:
+            hint = "Arrange the nine values as 3 rows of 3: np.array([[a, b, c], [d, e, f], [g, h, i]])."
+        elif Z.shape == (2, 2):
+            hint = "The stride is 1 here: the window moves one cell at a time."
+        elif Z.shape in ((4, 4), (5, 5)):
+            hint = "There is no padding here: only windows that fit inside X count."
+        else:
+            hint = "Without padding and with stride 1, the 2x2 kernel fits at 4 - 2 + 1 = 3 positions per axis."
+        fail(text, f"returned an array of shape {Z.shape}, expected (3, 3).", hint)
+    if same_values(Z, expected):
+        return
+    if same_values(Z, _hand_output(_HAND_K[::-1, ::-1])):
+        fail(text, "these are the values of a true convolution, with the kernel flipped.",
+             "CNN layers compute cross-correlation: lay K on the window as it is, K[0, 0] on the window's top-left.")
+    if same_values(Z, expected.T):
+        fail(text, "rows and columns are swapped (your answer is the transpose).",
+             "output[h, w] comes from the window whose top-left cell is X[h, w]: h counts rows, w columns.")
+    if same_values(Z, expected - _HAND_B):
+        fail(text, "every value is off by the same amount.", "The bias is missing: add b = 1 to every window's sum.")
+    wrong = np.argwhere(~np.isclose(Z, expected, atol=1e-6))
+    h, w = (int(i) for i in wrong[0])
+    count = "1 of 9 values is" if len(wrong) == 1 else f"{len(wrong)} of 9 values are"
+    fail(text, f"{count} wrong, the first at output[{h}, {w}] = {Z[h, w]:g}.",
+         f"Recompute it: multiply X[{h}:{h + 2}, {w}:{w + 2}] by K element by element, sum the four products "
+         "and add b.")
 
 
 @exercise(NOTEBOOK)
