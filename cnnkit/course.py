@@ -18,7 +18,9 @@ class Notebook:
 
     ``stem`` is the file name without ``.ipynb`` (``"01_convolution_basics"``); ``checks`` is the
     module of :mod:`cnnkit.grading.checks` that grades it; ``library`` names the cnnkit modules
-    that hold its exercise solutions verbatim (empty when none do).
+    that hold its exercise solutions verbatim (empty when none do); ``practice_only`` names the
+    exercises those modules leave out on purpose: worked examples such as an answer computed by
+    hand, which no later notebook calls.
     """
 
     stem: str
@@ -26,6 +28,7 @@ class Notebook:
     exercises: tuple[str, ...]
     library: tuple[str, ...]
     checks: str
+    practice_only: tuple[str, ...] = ()
 
     @property
     def number(self) -> int:
@@ -35,7 +38,7 @@ class Notebook:
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("01_convolution_basics", "Convolution basics",
              ("correlate_by_hand", "zero_pad", "conv_single_step", "conv_forward", "conv_output_size", "conv_param_count"),
-             ("cnnkit.scratch",), "convolution"),
+             ("cnnkit.scratch",), "convolution", practice_only=("correlate_by_hand",)),
     Notebook("02_pooling_and_activations", "Pooling and activations",
              ("pool_forward", "relu", "softmax", "receptive_field"),
              ("cnnkit.scratch",), "pooling_activations"),

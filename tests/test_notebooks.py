@@ -33,6 +33,7 @@ SOLUTION_PATHS = sorted(SOLUTIONS.glob("*.ipynb"))
 IDS = [path.stem for path in SOLUTION_PATHS]
 # Which library modules keep the solutions of which notebook, verbatim (the course manifest says).
 LIBRARY_COPIES = {entry.stem: entry.library for entry in COURSE if entry.library}
+PRACTICE_ONLY = {entry.stem: entry.practice_only for entry in COURSE}
 
 
 def read(path):
@@ -123,6 +124,10 @@ def test_library_keeps_the_notebook_solutions_verbatim(notebook):
     names = LIBRARY_COPIES[notebook]
     modules = [importlib.import_module(name) for name in names]
     for name, source in _solution_sources(SOLUTIONS / f"{notebook}.ipynb").items():
+        if name in PRACTICE_ONLY[notebook]:
+            assert not any(hasattr(module, name) for module in modules), (
+                f"{name} of {notebook} is practice only (the manifest says), yet a library module keeps it")
+            continue
         # The module that defines the function, not one that imports it from elsewhere.
         function = next((getattr(module, name) for module in modules if hasattr(module, name)), None)
         assert function is not None, f"{name} of {notebook} is in none of the library modules {names}"

@@ -5,7 +5,7 @@ kernels ``(kh, kw, c_in, c_out)``, biases ``(c_out,)``, ``stride`` and ``pad`` a
 Each exercise function is the solution of a notebook exercise, verbatim; a test keeps the two
 in step.
 
-- :mod:`~cnnkit.scratch.conv`: a cross-correlation by hand, padding, and the convolution layer, loop and
+- :mod:`~cnnkit.scratch.conv`: padding, and the convolution layer, loop and
   vectorised (01, 03)
 - :mod:`~cnnkit.scratch.pool`: max and average pooling (02)
 - :mod:`~cnnkit.scratch.activations`: ReLU and a numerically stable softmax (02)
@@ -23,7 +23,6 @@ from cnnkit.scratch.conv import (
     conv_output_size,
     conv_param_count,
     conv_single_step,
-    correlate_by_hand,
     zero_pad,
 )
 from cnnkit.scratch.gradient_check import numerical_gradient
@@ -33,6 +32,6 @@ from cnnkit.scratch.sgd import sgd_step
 
 __all__ = [
     "conv_backward", "conv_forward", "conv_forward_cached", "conv_forward_fast", "conv_output_size",
-    "conv_param_count", "conv_single_step", "correlate_by_hand", "numerical_gradient", "pool_backward", "pool_forward",
+    "conv_param_count", "conv_single_step", "numerical_gradient", "pool_backward", "pool_forward",
     "pool_forward_cached", "receptive_field", "relu", "sgd_step", "softmax", "zero_pad",
 ]

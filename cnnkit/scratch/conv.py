@@ -8,26 +8,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 
 # From notebook 01, convolution basics.
-def correlate_by_hand():
-    """The worked example below, computed by hand: no loops, no library calls.
-
-    Input X (4x4), kernel K (2x2), bias b = 1, stride 1, no padding:
-
-        X = [[1, 0, 2, 3],        K = [[1, -1],
-             [4, 1, 0, 1],             [2,  0]]
-             [0, 2, 1, 0],
-             [3, 1, 0, 2]]
-
-    Returns:
-        A NumPy array of shape (3, 3): output[h, w] = sum(X[h:h+2, w:w+2] * K) + b, with the
-        kernel laid on the window as it is (cross-correlation, no flip).
-    """
-    # output[0, 0] = 1*1 + 0*(-1) + 4*2 + 1*0 + 1 = 10; each next column moves the window one cell right.
-    return np.array([[10, 1, 0],
-                     [4, 6, 2],
-                     [5, 4, 2]])
-
-
 def zero_pad(X, pad):
     """Pad the height and width of a batch of images with zeros.
 
