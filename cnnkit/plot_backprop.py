@@ -265,7 +265,7 @@ def draw_pool_backward(A_prev, dA, gradients: Mapping[str, np.ndarray], f: int, 
         receiving = [(r, c, 1, 1) for r, c in zip(*np.nonzero(gradient))]
         draw_grid(ax, np.vectorize(_number)(gradient), origin=(x, top), cell=_CELL, colours=fills, fmt="{}",
                   highlight=receiving, highlight_colour=STRONG["vermillion"])
-        _label(ax, x + side / 2, top + 0.15, textwrap.fill(title, 2 * side + 4))   # wrapped to the panel's width
+        _label(ax, x + side / 2, top + 0.15, textwrap.fill(title, 18, break_long_words=False))
         x += panel
     return fig
 
@@ -363,7 +363,7 @@ def draw_computational_graph(steps: Sequence[GraphStep], title: str | None = Non
     height = len(steps) * spacing + 0.6
     width = 11.0
     fig, ax = diagram_axes(width, height, inches_per_unit=0.62)
-    x_box, box_width, box_height = 5.0, 4.2, 0.5
+    x_box, box_width, box_height, x_params = 5.0, 4.2, 0.5, 9.7
     centres = [height - 0.55 - k * spacing for k in range(len(steps))]
     colours = {"input": PALETTE["grey"], "loss": PALETTE["vermillion"]}
     for k, (step, y) in enumerate(zip(steps, centres)):
@@ -372,11 +372,13 @@ def draw_computational_graph(steps: Sequence[GraphStep], title: str | None = Non
         draw_box(ax, (x_box, y), text, colour=colours.get(kind, PALETTE["sky"]), width=box_width,
                  height=box_height, fontsize=9)
         if step.params:
-            draw_box(ax, (9.4, y), step.params, colour=PALETTE["yellow"], width=1.6, height=box_height)
-            draw_arrow(ax, (8.6, y + 0.1), (x_box + box_width / 2 + 0.05, y + 0.1), colour=STRONG["blue"])
-            draw_arrow(ax, (x_box + box_width / 2 + 0.05, y - 0.1), (8.6, y - 0.1), colour=STRONG["vermillion"])
+            left, _, _, _ = draw_box(ax, (x_params, y), step.params, colour=PALETTE["yellow"], width=1.6,
+                                     height=box_height)
+            draw_arrow(ax, (left, y + 0.1), (x_box + box_width / 2 + 0.05, y + 0.1), colour=STRONG["blue"])
+            draw_arrow(ax, (x_box + box_width / 2 + 0.05, y - 0.1), (left, y - 0.1), colour=STRONG["vermillion"])
             grads = ", ".join("d" + name.strip() for name in step.params.split(","))
-            ax.text(7.65, y - 0.17, grads, ha="center", va="top", fontsize=8.5, color=STRONG["vermillion"])
+            ax.text((x_box + box_width / 2 + left) / 2, y - 0.17, grads, ha="center", va="top", fontsize=8.5,
+                    color=STRONG["vermillion"])
         if k + 1 < len(steps):
             y_from, y_to = y - box_height / 2 - 0.03, centres[k + 1] + box_height / 2 + 0.03
             draw_arrow(ax, (x_box - 0.5, y_from), (x_box - 0.5, y_to), colour=STRONG["blue"])
