@@ -106,7 +106,7 @@ def draw_conv_backward_steps(A_prev, W, dZ, stride: int, pad: int,
             dW[i, j] = np.sum(A_pad[rows, cols] * dZ)
             dA_pad[rows, cols] += dZ * W[i, j]
 
-    side = A_pad.shape[0]
+    side = max(A_pad.shape)                    # the panels' layout is sized for the longer side
     width = 2 * side + n_W + 10.5
     height = side + 2.2
     fig, axes = plt.subplots(len(steps) + 1, 1, figsize=(10, (len(steps) + 1) * 10 * height / width))
