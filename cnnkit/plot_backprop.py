@@ -134,7 +134,7 @@ def draw_conv_backward_steps(A_prev, W, dZ, stride: int, pad: int,
         ax.text(x_text, top - side / 2 + 0.7, f"step (i, j) = ({i}, {j})", ha="center", va="center",
                 fontsize=10, weight="bold")
         ax.text(x_text, top - side / 2 - 0.4,
-                f"dW[{i}, {j}] = sum(seen · dZ)\n= {products}\n= {_number(dW[i, j])}",
+                f"dW[{i}, {j}] = sum(seen · dZ)\n{textwrap.fill('= ' + products, 28)}\n= {_number(dW[i, j])}",
                 ha="center", va="center", fontsize=9)
         draw_grid(ax, contribution, origin=(x_dA, top), cell=_CELL, colours=fills, fmt="{}")
         _label(ax, x_dA + side / 2, top + 0.15, f"dA_pad[rows, cols] += dZ · W[{i}, {j}]\n(W[{i}, {j}] = "
