@@ -92,7 +92,8 @@ def pool_backward(dA, cache):
             g = dA[:, h:h + 1, w:w + 1, :]                          # (m, 1, 1, n_C)
             if mode == "max":
                 # Only the window's maximum reached the output, so only it gets the gradient.
-                # Values that tie for the maximum (frequent after ReLU) share it.
+                # Values that tie for the maximum (frequent after ReLU) share it equally: one valid
+                # subgradient; TensorFlow gives it all to the first of them, another.
                 window = A_prev[:, top:top + f, left:left + f, :]
                 is_max = window == window.max(axis=(1, 2), keepdims=True)
                 share = is_max / is_max.sum(axis=(1, 2), keepdims=True)

@@ -181,6 +181,8 @@ def check_pool_backward(pool_backward):
              ((2, 5, 5, 2), 3, 1), ((1, 7, 6, 3), 3, 2)]
     for shape, f, stride in cases:
         for mode in ("max", "average"):
+            # Continuous random values never tie, so TensorFlow's rule for ties (the whole gradient to the
+            # first maximum) cannot decide the comparison; ties are checked on their own, below.
             A = rng.normal(size=shape)
             dA = rng.normal(size=tf_pool(A, f, stride, mode).shape)
             text = signature("pool_backward", (dA,), {"cache": f"(A_prev {shape}, f={f}, stride={stride}, "
