@@ -284,9 +284,31 @@ def check_sgd_step(sgd_step):
 
 
 # ------------------------------------------------------------------ conv_forward_fast
-#: A convolution on this input takes a few milliseconds when vectorised, seconds with loops.
+#: A convolution on this input takes milliseconds when vectorised, seconds with loops.
 SPEED_INPUT = dict(A=(8, 32, 32, 8), W=(3, 3, 8, 16))
-SPEED_LIMIT_S = 0.3
+#: The learner's version may take this many times as long as a vectorised reference timed on the
+#: same machine at the same moment (so a busy machine slows both), and never fails under FLOOR_S.
+SPEED_FACTOR, SPEED_FLOOR_S = 15, 0.3
+
+
+def _vectorised_conv(A, W, b, pad):
+    """A stride-1 convolution in one matrix product: the speed the learner's version is held to."""
+    kh, kw = W.shape[:2]
+    A_pad = np.pad(A, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(A_pad, (kh, kw), axis=(1, 2))  # (m, n_H, n_W, c, kh, kw)
+    return np.tensordot(windows, W.transpose(2, 0, 1, 3), axes=3) + b
+
+
+def _best_time(function, *args, repeats=3):
+    """The fastest of a few runs, in seconds: one run can be slowed by anything else on the machine."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function(*args)
+        times.append(time.perf_counter() - start)
+        if times[-1] > 1.0:  # clearly slow: no need to wait for more runs
+            break
+    return min(times)
 
 
 @exercise(NOTEBOOK)
@@ -311,11 +333,10 @@ def check_conv_forward_fast(conv_forward_fast):
             fail(text, difference(Z, expected), hint)
     A, W = rng.normal(size=SPEED_INPUT["A"]), rng.normal(size=SPEED_INPUT["W"])
     b = np.zeros(W.shape[-1])
-    start = time.perf_counter()
-    call(conv_forward_fast, A, W, b, 1, 1)
-    seconds = time.perf_counter() - start
-    if seconds > SPEED_LIMIT_S:
+    limit = max(SPEED_FLOOR_S, SPEED_FACTOR * _best_time(_vectorised_conv, A, W, b, 1))
+    seconds = _best_time(lambda: call(conv_forward_fast, A, W, b, 1, 1))
+    if seconds > limit:
         fail(signature("conv_forward_fast", (A, W, b), {"stride": 1, "pad": 1}),
-             f"took {seconds:.2f} s; a vectorised convolution takes a few milliseconds here.",
+             f"took {seconds:.2f} s; a vectorised convolution takes {limit / SPEED_FACTOR:.3f} s here.",
              "Are there still loops over output positions? Build every window at once (sliding_window_view) "
              "and apply all filters with one matrix product.")
