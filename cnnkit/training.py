@@ -1,5 +1,5 @@
-"""Training by hand (notebook 05): optimisers by name, one gradient step, a training loop,
-and a seed helper that makes runs repeatable.
+"""Training by hand (notebook 05): one gradient step, a training loop, and a seed helper that
+makes runs repeatable.
 
 ``train_loop`` does what ``model.fit`` does for a model without extra losses or metrics: for
 each epoch, for each batch, one :func:`train_step`. Models here output logits, so pass a loss
@@ -26,28 +26,6 @@ def set_seed(seed: int, deterministic: bool = False) -> None:
     keras.utils.set_random_seed(seed)
     if deterministic:
         tf.config.experimental.enable_op_determinism()
-
-
-def make_optimizer(name, learning_rate):
-    """A Keras optimiser by name.
-
-    Args:
-        name: ``"sgd"`` (plain SGD), ``"momentum"`` (SGD with momentum 0.9), ``"rmsprop"`` or ``"adam"``.
-        learning_rate: a float, or a ``keras.optimizers.schedules.LearningRateSchedule``.
-
-    Returns:
-        A new ``keras.optimizers.Optimizer``. An unknown name raises ``ValueError`` listing the
-        accepted names.
-    """
-    if name == "sgd":
-        return keras.optimizers.SGD(learning_rate=learning_rate)
-    if name == "momentum":
-        return keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9)
-    if name == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate=learning_rate)
-    if name == "adam":
-        return keras.optimizers.Adam(learning_rate=learning_rate)
-    raise ValueError(f"name must be 'sgd', 'momentum', 'rmsprop' or 'adam', got {name!r}.")
 
 
 def train_step(model, optimizer, loss_fn, x, y):

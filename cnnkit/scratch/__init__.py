@@ -1,4 +1,4 @@
-"""NumPy reference layers, written in the notebooks and kept here for later notebooks.
+"""NumPy reference layers and updates, written in the notebooks and kept here for later notebooks.
 
 Shapes follow the course conventions: activations ``(batch, height, width, channels)``,
 kernels ``(kh, kw, c_in, c_out)``, biases ``(c_out,)``, ``stride`` and ``pad`` as ints.
@@ -13,9 +13,11 @@ in step.
 - :mod:`~cnnkit.scratch.backward`: forward passes that keep a cache, and the backward passes (03)
 - :mod:`~cnnkit.scratch.gradient_check`: gradients by central differences (03)
 - :mod:`~cnnkit.scratch.sgd`: one step of gradient descent (03)
+- :mod:`~cnnkit.scratch.adam`: one step of Adam, as Keras takes it (05)
 """
 
 from cnnkit.scratch.activations import relu, softmax
+from cnnkit.scratch.adam import adam_step
 from cnnkit.scratch.backward import conv_backward, conv_forward_cached, pool_backward, pool_forward_cached
 from cnnkit.scratch.conv import (
     conv_forward,
@@ -31,7 +33,7 @@ from cnnkit.scratch.receptive import receptive_field
 from cnnkit.scratch.sgd import sgd_step
 
 __all__ = [
-    "conv_backward", "conv_forward", "conv_forward_cached", "conv_forward_fast", "conv_output_size",
+    "adam_step", "conv_backward", "conv_forward", "conv_forward_cached", "conv_forward_fast", "conv_output_size",
     "conv_param_count", "conv_single_step", "numerical_gradient", "pool_backward", "pool_forward",
     "pool_forward_cached", "receptive_field", "relu", "sgd_step", "softmax", "zero_pad",
 ]

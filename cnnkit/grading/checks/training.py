@@ -1,8 +1,9 @@
 """Checks for notebook 05, training CNNs.
 
-Oracles are Keras itself: the optimiser classes for ``make_optimizer``, ``train_on_batch`` on a
-copy of the same model with the same weights for ``train_step``, and ``model.fit`` on such a
-copy for ``train_loop``. A spy on the optimiser sees which gradients the learner's code applies,
+Oracles are Keras itself: ``keras.optimizers.Adam`` on a float64 ``keras.Variable`` for
+``adam_step``, ``train_on_batch`` on a copy of the same model with the same weights for
+``train_step``, and ``model.fit`` on such a copy for ``train_loop``. Known mistakes of
+``adam_step`` are recognised by replaying them on the same gradients. A spy on the optimiser sees which gradients the learner's code applies,
 so that a step that never applies them, or applies ``None`` gradients from a forward pass run
 outside the tape, is named as such.
 """
@@ -11,49 +12,158 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.grading.assertions import call, call_with, describe, fail
+from cnnkit.grading.assertions import as_array, call, call_with, describe, fail
 from cnnkit.grading.core import exercise
 
 NOTEBOOK = "05_training_cnns"
 
 
-@exercise(NOTEBOOK)
-def check_make_optimizer(make_optimizer):
+# ------------------------------------------------------------------ adam_step
+#: Two settings: Keras' defaults, and one where every hyper-parameter differs from its default
+#: (so that a value hard-coded in the answer shows) and epsilon is large enough to matter.
+_ADAM_SETTINGS = ({}, {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-3})
+_ADAM_STEPS = 5
+_ADAM_DEFAULTS = {"learning_rate": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+
+
+def _adam_inputs(rng):
+    """A (3, 4) parameter and one gradient per step. The columns' gradients have scales 10, 1,
+    1e-2 and 1e-4: at the smallest, sqrt(v) is close to epsilon, so where epsilon goes matters."""
+    param = rng.normal(size=(3, 4))
+    scales = np.array([10.0, 1.0, 1e-2, 1e-4])
+    grads = [rng.normal(size=(3, 4)) * scales for _ in range(_ADAM_STEPS)]
+    return param, grads
+
+
+def _keras_adam(param, grads, settings):
+    """What keras.optimizers.Adam does to ``param`` (a float64 keras.Variable) given ``grads``
+    one step at a time: the (param, m, v) after each step."""
     import keras
 
-    expected = {"sgd": (keras.optimizers.SGD, 0.0), "momentum": (keras.optimizers.SGD, 0.9),
-                "rmsprop": (keras.optimizers.RMSprop, None), "adam": (keras.optimizers.Adam, None)}
-    for name, (kind, momentum) in expected.items():
-        for learning_rate in (0.01, 0.003):
-            text = f"make_optimizer({name!r}, {learning_rate})"
-            optimizer = call(make_optimizer, name, learning_rate)
-            if not isinstance(optimizer, kind):
-                fail(text, f"returned {describe(optimizer)}, expected a keras.optimizers.{kind.__name__}.")
-            rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
-            if not np.isclose(rate, learning_rate):
-                fail(text, f"the optimiser's learning rate is {rate:g}, expected {learning_rate:g}.",
-                     "Pass learning_rate=learning_rate to the optimiser; otherwise it keeps its default.")
-            if momentum is not None and not np.isclose(optimizer.momentum, momentum):
-                hint = ("SGD with momentum needs momentum=0.9." if momentum else
-                        "Plain SGD has no momentum: keep the default momentum=0.")
-                fail(text, f"momentum is {optimizer.momentum:g}, expected {momentum:g}.", hint)
-    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.5)
-    call(make_optimizer, "adam", schedule,
-         _hint="learning_rate may also be a schedule: pass it on to the optimiser as it is.")
-    try:
-        result = make_optimizer("adagrad", 0.01)
-    except ValueError as error:
-        if "sgd" not in str(error):
-            fail("make_optimizer('adagrad', 0.01)", f"raised ValueError({str(error)!r}).",
-                 "Name the accepted values in the message: 'sgd', 'momentum', 'rmsprop', 'adam'.")
-        return
-    except NotImplementedError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any other type is the learner's bug to name
-        fail("make_optimizer('adagrad', 0.01)", f"raised {type(error).__name__}: {error}.",
-             "Raise a ValueError that lists the accepted names.")
-    fail("make_optimizer('adagrad', 0.01)", f"returned {describe(result)} for an unknown name.",
-         "Raise a ValueError that lists the accepted names instead of guessing.")
+    variable = keras.Variable(param, dtype="float64")
+    optimizer = keras.optimizers.Adam(**settings)
+    states = []
+    for grad in grads:
+        optimizer.apply_gradients([(grad, variable)])
+        moments = {slot.path.rsplit("_", 1)[-1]: slot.numpy() for slot in optimizer.variables
+                   if slot.path.endswith(("_momentum", "_velocity"))}
+        states.append((variable.numpy(), moments["momentum"], moments["velocity"]))
+    return states
+
+
+def _adam_variant(param, grads, settings, mistake):
+    """The (param, m, v) after each step of a known mistake, for naming it in the hint."""
+    lr, b1, b2, eps = (settings.get(key, default) for key, default in _ADAM_DEFAULTS.items())
+    m, v, states = np.zeros_like(param), np.zeros_like(param), []
+    for t, g in enumerate(grads, start=1):
+        if mistake == "betas swapped":
+            m, v = b1 * g + (1 - b1) * m, b2 * g**2 + (1 - b2) * v
+        elif mistake == "v from m":
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * m**2
+        else:
+            m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g**2
+        power = t + 1 if mistake == "t counted from 0" else t
+        m_hat, v_hat = m / (1 - b1**power), v / (1 - b2**power)
+        if mistake == "no bias correction":
+            param = param - lr * m / (np.sqrt(v) + eps)
+        elif mistake == "epsilon inside the root":
+            param = param - lr * m_hat / np.sqrt(v_hat + eps)
+        elif mistake == "epsilon inside the uncorrected root":
+            param = param - lr * np.sqrt(1 - b2**power) / (1 - b1**power) * m / np.sqrt(v + eps)
+        elif mistake == "epsilon added to the corrected root":
+            param = param - lr * m_hat / (np.sqrt(v_hat) + eps)
+        else:
+            # Keras' formula, written with m_hat and v_hat: epsilon / sqrt(1 - beta_2 ** t) on sqrt(v_hat).
+            param = param - lr * m_hat / (np.sqrt(v_hat) + eps / np.sqrt(1 - b2**power))
+        states.append((param, m, v))
+    return states
+
+
+_EPSILON_INSIDE = "Epsilon went inside the square root: Keras divides by sqrt(v) + epsilon, not by sqrt(v + epsilon)."
+_ADAM_MISTAKES = {
+    "no bias correction": "The bias correction is missing: m and v start at zero, so divide by (1 - beta_1 ** t) "
+                          "and (1 - beta_2 ** t), or, as Keras does, multiply the step size by "
+                          "sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t).",
+    "epsilon inside the root": _EPSILON_INSIDE,
+    "epsilon inside the uncorrected root": _EPSILON_INSIDE,
+    "epsilon added to the corrected root": "These are the paper's formulas, with epsilon added to sqrt(v_hat). "
+                                           "Keras (and this exercise) folds the bias correction into the step size "
+                                           "and adds epsilon to the uncorrected sqrt(v): step size learning_rate * "
+                                           "sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t), times m / (sqrt(v) + epsilon).",
+    "t counted from 0": "The bias correction uses one step too many: t already counts from 1 (the first step has "
+                        "t = 1), so use beta_1 ** t and beta_2 ** t, not t + 1.",
+    "betas swapped": "beta is the share of the old average that is kept: m = beta_1 * m + (1 - beta_1) * grad, "
+                     "and the same with beta_2 for v.",
+    "v from m": "v is the running mean of the squared gradients: v = beta_2 * v + (1 - beta_2) * grad ** 2, "
+                "not of the squared m.",
+}
+
+
+def _close(got, expected, floor):
+    """Same shape, finite, and equal to a relative 1e-4, give or take ``floor`` times the largest
+    expected value (so that float32 arithmetic passes)."""
+    return (got.shape == expected.shape and bool(np.all(np.isfinite(got)))
+            and np.allclose(got, expected, rtol=1e-4, atol=floor * float(np.max(np.abs(expected), initial=0.0))))
+
+
+def _wrong_parts(got, expected, start):
+    """Which of param, m and v differ. The parameter is compared by how far it moved from
+    ``start`` (steps of 1e-3 on values near 1 would hide in a comparison of the values)."""
+    (g_param, g_m, g_v), (e_param, e_m, e_v) = got, expected
+    checks = (("param", _close(g_param - start, e_param - start, 1e-3)),
+              ("m", _close(g_m, e_m, 1e-6)), ("v", _close(g_v, e_v, 1e-6)))
+    return [name for name, same in checks if not same]
+
+
+def _same_steps(got, expected, start):
+    """Two lists of (param, m, v), one per step, that agree at every step."""
+    return len(got) == len(expected) and not any(_wrong_parts(g, e, start) for g, e in zip(got, expected))
+
+
+@exercise(NOTEBOOK)
+def check_adam_step(adam_step):
+    rng = np.random.default_rng(5)
+    for settings in _ADAM_SETTINGS:
+        param, grads = _adam_inputs(rng)
+        expected = _keras_adam(param, grads, settings)
+        shown_settings = "".join(f", {key}={value:g}" for key, value in settings.items())
+        got, state = [], (param, np.zeros_like(param), np.zeros_like(param))
+        for t, grad in enumerate(grads, start=1):
+            text = f"adam_step(param, grad, m, v, t={t}{shown_settings}) (param of shape (3, 4), step {t} of a run)"
+            answer = call(adam_step, state[0], grad, state[1], state[2], t, _shown=text, **settings)
+            if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+                returned = f"{len(answer)} values" if isinstance(answer, (tuple, list)) else describe(answer)
+                fail(text, f"returned {returned}, expected a tuple (param, m, v).",
+                     "Return the new parameter and both new running means: return param, m, v.")
+            state = tuple(as_array(value, text) for value in answer)
+            if any(value.shape != param.shape for value in state):
+                fail(text, f"returned arrays of shapes {[value.shape for value in state]}, expected three of "
+                           f"shape {param.shape}.")
+            got.append(state)
+        if _same_steps(got, expected, param):
+            continue
+        step, wrong = next((t, _wrong_parts(g, e, param)) for t, (g, e) in enumerate(zip(got, expected), start=1)
+                           if _wrong_parts(g, e, param))
+        (_, g_m, g_v), (_, e_m, e_v) = got[step - 1], expected[step - 1]
+        text = f"adam_step over {_ADAM_STEPS} steps{shown_settings or ' with the default settings'}"
+        names = wrong[0] if len(wrong) == 1 else ", ".join(wrong[:-1]) + " and " + wrong[-1]
+        problem = (f"from step {step} on, {names} differ{'s' if len(wrong) == 1 else ''} from "
+                   f"keras.optimizers.Adam's{shown_settings and ' with the same settings'}.")
+        for mistake, hint in _ADAM_MISTAKES.items():
+            if _same_steps(got, _adam_variant(param, grads, settings, mistake), param):
+                fail(text, problem, hint)
+        if "param" not in wrong:
+            b1, b2 = settings.get("beta_1", 0.9), settings.get("beta_2", 0.999)
+            if _close(g_m, e_m / (1 - b1**step), 1e-6) or _close(g_v, e_v / (1 - b2**step), 1e-6):
+                fail(text, problem, "Return m and v themselves, not the bias-corrected m_hat and v_hat: the "
+                                    "next step updates the running means, and the correction is applied afresh "
+                                    "at each step.")
+        if settings and _same_steps(got, _keras_adam(param, grads, {}), param):
+            fail(text, problem, "The answer ignores the hyper-parameters it is given: use the learning_rate, "
+                                "beta_1, beta_2 and epsilon arguments, not fixed numbers.")
+        fail(text, problem, "Follow the update in order: m and v first (with this step's grad), then the step "
+                            "learning_rate * sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t) * m / (sqrt(v) + epsilon).")
 
 
 def _small_model(seed, batch_norm):

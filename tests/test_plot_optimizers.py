@@ -1,0 +1,67 @@
+"""Notebook 05's optimiser paths: the surfaces, the path a Keras optimiser takes (checked against
+the update written out by hand), and the figure that draws them."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import keras  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from cnnkit.loss_surfaces import QUADRATIC, ROSENBROCK, gradient, optimizer_path, rosenbrock  # noqa: E402
+from cnnkit.plot_optimizers import plot_optimizer_paths  # noqa: E402
+
+
+def test_surfaces_have_their_minimum_where_they_say():
+    for surface in (QUADRATIC, ROSENBROCK):
+        assert surface.loss(np.array(surface.minimum)) == 0.0
+        np.testing.assert_allclose(gradient(surface.loss, surface.minimum), [0.0, 0.0], atol=1e-12)
+        assert surface.loss(np.array(surface.start)) > 1.0
+    grid = np.zeros((2, 3, 4))
+    assert rosenbrock(grid).shape == (3, 4)
+
+
+def test_gradient_is_the_derivative_written_out():
+    x, y = -1.2, 1.0
+    expected = [-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)]
+    np.testing.assert_allclose(gradient(rosenbrock, (x, y)), expected)
+
+
+def test_optimizer_path_follows_the_sgd_update():
+    path = optimizer_path(keras.optimizers.SGD(0.01), QUADRATIC.loss, QUADRATIC.start, steps=3)
+    assert path.shape == (4, 2) and path.dtype == np.float64
+    point = np.array(QUADRATIC.start)
+    for step in range(1, 4):
+        point = point - 0.01 * gradient(QUADRATIC.loss, point)
+        np.testing.assert_allclose(path[step], point, atol=1e-7)  # Keras keeps the rate in float32
+
+
+def test_optimizer_path_refuses_bad_input():
+    with pytest.raises(ValueError, match="positive int"):
+        optimizer_path(keras.optimizers.SGD(0.01), rosenbrock, (0.0, 0.0), steps=0)
+    with pytest.raises(ValueError, match="two finite numbers"):
+        optimizer_path(keras.optimizers.SGD(0.01), rosenbrock, (0.0, 0.0, 1.0), steps=2)
+
+
+def test_figure_draws_one_panel_per_surface_with_labelled_paths():
+    line = np.linspace([-1.0, 0.5], [0.0, 0.0], 11)
+    paths = [{"sgd, lr 0.01": line, "adam, lr 0.1": line * 0.5}, {"momentum, lr 0.002": line + 1.0}]
+    fig = plot_optimizer_paths([QUADRATIC, ROSENBROCK], paths)
+    assert len(fig.axes) == 2
+    for ax, surface, surface_paths in zip(fig.axes, [QUADRATIC, ROSENBROCK], paths):
+        assert ax.get_title() == surface.title and ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
+        labels = [text.get_text() for text in ax.get_legend().get_texts()]
+        assert labels == [*surface_paths, "start", "minimum"]
+        assert ax.get_xlim() == surface.extent[:2]
+    plt.close(fig)
+
+
+def test_figure_refuses_mismatched_input():
+    with pytest.raises(ValueError, match="one dict of paths per surface"):
+        plot_optimizer_paths([QUADRATIC, ROSENBROCK], [{}])
+    with pytest.raises(ValueError, match="shape \\(points, 2\\)"):
+        plot_optimizer_paths([QUADRATIC], [{"sgd": np.zeros((5, 3))}])
