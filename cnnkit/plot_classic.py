@@ -119,17 +119,16 @@ def draw_inception_module(f1: int = 64, f3_reduce: int = 96, f3: int = 128, f5_r
     concat_edges = draw_box(ax, (10.9, 3.1), f"concatenate\nalong channels\n{f1}+{f3}+{f5}+{pool_proj}\n= {total}",
                             colour=_CONCAT, width=2.0, height=2.1, fontsize=9.5)
     for y, branch, out_channels in zip(rows, branches, branch_channels):
-        xs = [first_x] if len(branch) == 1 else [first_x, second_x]
-        if len(branch) == 1:
-            xs = [(first_x + second_x) / 2]     # the lone 1x1 branch sits centred across both columns
+        xs = [first_x, second_x][:len(branch)]
         edges = [draw_box(ax, (x, y), text, colour=colour, width=box_w, height=box_h, fontsize=9)
                  for x, (text, colour) in zip(xs, branch)]
         draw_arrow(ax, (input_edges[2], 3.1), (edges[0][0], y))
         if len(edges) == 2:
             draw_arrow(ax, (edges[0][2], y), (edges[1][0], y))
         draw_arrow(ax, (edges[-1][2], y), (concat_edges[0], 3.1 + (y - 3.1) * 0.35))
-        ax.text(edges[-1][2] + 0.12, y + 0.12, f"{height}×{width}×{out_channels}", ha="left", va="bottom",
-                fontsize=8, color="0.3")
+        # Under the branch's last layer, the shape it hands to the concatenation.
+        ax.text((edges[-1][0] + edges[-1][2]) / 2, edges[-1][1] - 0.04, f"out {_shape(height, width, out_channels)}",
+                ha="center", va="top", fontsize=8, color="0.3")
     ax.text(10.9, 1.75, f"output {_shape(height, width, total)}", ha="center", va="top", fontsize=9.5)
     ax.set_title(title or f"An inception module: four branches side by side, {total} output channels", fontsize=11)
     return fig

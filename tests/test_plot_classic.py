@@ -43,7 +43,8 @@ def test_inception_module_draws_four_branches_and_the_channel_sum():
     assert any("64+128+32+32\n= 256" in text for text in texts)
     assert "output 28×28×256" in texts
     # Each branch's output shape is written where it enters the concatenation.
-    assert [text for text in texts if text.startswith("28×28×")] == ["28×28×64", "28×28×128", "28×28×32", "28×28×32"]
+    assert [text for text in texts if text.startswith("out ")] == ["out 28×28×64", "out 28×28×128", "out 28×28×32",
+                                                                   "out 28×28×32"]
 
 
 @pytest.mark.parametrize("call, message", [
