@@ -10,47 +10,26 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-
-def _diagram_box(ax, centre, text, colour, width=1.5, height=0.7):
-    from matplotlib.patches import FancyBboxPatch
-
-    x, y = centre
-    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.05",
-                                facecolor=colour, edgecolor="0.3"))
-    ax.text(x, y, text, ha="center", va="center", fontsize=9)
-
-
-def _diagram_arrow(ax, start, end, colour="0.3", text=None, style="-|>"):
-    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": style, "color": colour, "lw": 1.5})
-    if text:
-        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.15, text, ha="center", fontsize=8, color=colour)
-
-
-def _diagram_axes(width, height, size):
-    fig, ax = plt.subplots(figsize=size)
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.axis("off")
-    return fig, ax
+from cnnkit.plot_diagram import diagram_axes, draw_arrow, draw_box
 
 
 def show_reparameterization_trick() -> Figure:
     """The VAE's forward pass, with the reparameterisation trick: the randomness enters as a
     separate input epsilon, so that the path from the loss back to the encoder is differentiable."""
-    fig, ax = _diagram_axes(11.5, 3.2, (11, 3.2))
-    _diagram_box(ax, (0.8, 1.8), "image x", "0.9", width=1.2)
-    _diagram_box(ax, (2.6, 1.8), "encoder", "#c6dbef")
-    _diagram_box(ax, (4.6, 2.5), "mean  μ", "#fdd0a2", width=1.4)
-    _diagram_box(ax, (4.6, 1.1), "log_var", "#fdd0a2", width=1.4)
-    _diagram_box(ax, (6.9, 1.8), "z = μ + e^(log_var / 2) · ε", "#fdae6b", width=2.4)
-    _diagram_box(ax, (6.9, 0.3), "ε ~ N(0, I)", "#e5e5e5", width=1.6, height=0.5)
-    _diagram_box(ax, (9.0, 1.8), "decoder", "#c6dbef")
-    _diagram_box(ax, (10.7, 1.8), "logits of x̂", "0.9", width=1.3)
+    fig, ax = diagram_axes(11.5, 3.2, inches_per_unit=0.96)
+    draw_box(ax, (0.8, 1.8), "image x", "0.9", width=1.2)
+    draw_box(ax, (2.6, 1.8), "encoder", "#c6dbef")
+    draw_box(ax, (4.6, 2.5), "mean  μ", "#fdd0a2", width=1.4)
+    draw_box(ax, (4.6, 1.1), "log_var", "#fdd0a2", width=1.4)
+    draw_box(ax, (6.9, 1.8), "z = μ + e^(log_var / 2) · ε", "#fdae6b", width=2.4)
+    draw_box(ax, (6.9, 0.3), "ε ~ N(0, I)", "#e5e5e5", width=1.6, height=0.5)
+    draw_box(ax, (9.0, 1.8), "decoder", "#c6dbef")
+    draw_box(ax, (10.7, 1.8), "logits of x̂", "0.9", width=1.3)
     for start, end in [((1.4, 1.8), (1.85, 1.8)), ((3.35, 2.0), (3.9, 2.5)), ((3.35, 1.6), (3.9, 1.1)),
                        ((5.3, 2.5), (5.7, 2.0)), ((5.3, 1.1), (5.7, 1.6)), ((8.1, 1.8), (8.25, 1.8)),
                        ((9.75, 1.8), (10.05, 1.8))]:
-        _diagram_arrow(ax, start, end)
-    _diagram_arrow(ax, (6.9, 0.55), (6.9, 1.45), colour="0.5", text=None)
+        draw_arrow(ax, start, end)
+    draw_arrow(ax, (6.9, 0.55), (6.9, 1.45), colour="0.5", text=None)
     ax.text(7.0, 0.85, "drawn outside the network: no gradient needed", fontsize=8, color="0.4")
     ax.text(4.6, 3.05, "KL(N(μ, e^log_var) ‖ N(0, I)) pulls these towards the prior", ha="center", fontsize=8,
             color="tab:red")
@@ -64,18 +43,18 @@ def show_reparameterization_trick() -> Figure:
 def show_gan_game() -> Figure:
     """The conditional GAN: the generator turns noise and a label into an image; the discriminator
     scores real and generated images of that label; each network trains against the other."""
-    fig, ax = _diagram_axes(11, 3.6, (11, 3.6))
-    _diagram_box(ax, (0.9, 2.7), "noise z", "#e5e5e5", width=1.2)
-    _diagram_box(ax, (0.9, 1.6), "label y", "#e5e5e5", width=1.2)
-    _diagram_box(ax, (2.9, 2.7), "generator G", "#c7e9c0", width=1.6)
-    _diagram_box(ax, (5.1, 2.7), "fake G(z, y)", "0.9", width=1.5)
-    _diagram_box(ax, (5.1, 0.6), "real image of y", "0.9", width=1.7)
-    _diagram_box(ax, (7.4, 1.7), "discriminator D", "#c6dbef", width=1.8)
-    _diagram_box(ax, (9.8, 1.7), "logit: real?", "#fdd0a2", width=1.5)
+    fig, ax = diagram_axes(11, 3.6, inches_per_unit=1.0)
+    draw_box(ax, (0.9, 2.7), "noise z", "#e5e5e5", width=1.2)
+    draw_box(ax, (0.9, 1.6), "label y", "#e5e5e5", width=1.2)
+    draw_box(ax, (2.9, 2.7), "generator G", "#c7e9c0", width=1.6)
+    draw_box(ax, (5.1, 2.7), "fake G(z, y)", "0.9", width=1.5)
+    draw_box(ax, (5.1, 0.6), "real image of y", "0.9", width=1.7)
+    draw_box(ax, (7.4, 1.7), "discriminator D", "#c6dbef", width=1.8)
+    draw_box(ax, (9.8, 1.7), "logit: real?", "#fdd0a2", width=1.5)
     for start, end in [((1.5, 2.7), (2.1, 2.7)), ((1.5, 1.6), (2.1, 2.45)), ((3.7, 2.7), (4.35, 2.7)),
                        ((5.85, 2.6), (6.5, 1.95)), ((5.95, 0.7), (6.5, 1.45)), ((1.5, 1.5), (6.5, 1.65)),
                        ((8.3, 1.7), (9.05, 1.7))]:
-        _diagram_arrow(ax, start, end)
+        draw_arrow(ax, start, end)
     ax.text(9.8, 2.35, "D: real → 1, fake → 0", ha="center", fontsize=8, color="tab:blue")
     ax.text(9.8, 1.0, "G: make D say 1 on fakes", ha="center", fontsize=8, color="tab:green")
     ax.set_title("the GAN game: D learns to tell real from fake, G learns to fool D (conditioned on the label)",

@@ -10,6 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
+from cnnkit.plot_diagram import draw_arrow
+
 _INPUT, _FILTER, _OUTPUT = "#9ecae1", "#fdae6b", "#a1d99b"
 
 
@@ -19,12 +21,6 @@ def _stack(ax, x, y, count, colour, width=0.5, height=1.4, step=0.12, label=None
         ax.add_patch(Rectangle((x + k * step, y + k * step), width, height, facecolor=colour, edgecolor="0.25", lw=0.8))
     if label:
         ax.text(x + width / 2 + (count - 1) * step / 2, y - 0.3, label, ha="center", va="top", fontsize=9)
-
-
-def _arrow(ax, start, end, text=None, offset=0.2):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color="0.3"))
-    if text:
-        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + offset, text, ha="center", va="bottom", fontsize=8.5)
 
 
 def draw_depthwise_vs_standard(c_in: int = 4, c_out: int = 6, kernel: int = 3):
@@ -42,30 +38,30 @@ def draw_depthwise_vs_standard(c_in: int = 4, c_out: int = 6, kernel: int = 3):
     standard = kernel * kernel * c_in * c_out
     depthwise, pointwise = kernel * kernel * c_in, c_in * c_out
     _stack(top, 0.5, 0.3, c_in, _INPUT, label=f"input\n{c_in} channels")
-    _arrow(top, (1.6, 1.0), (3.4, 1.0))
+    draw_arrow(top, (1.6, 1.0), (3.4, 1.0))
     for k in range(c_out):
         _stack(top, 3.6 + 0.75 * k, 0.6, c_in, _FILTER, width=0.35, height=0.35, step=0.07)
     top.text(5.8, 0.2, f"{c_out} filters, each {kernel}x{kernel}x{c_in}: every filter sees every channel",
              ha="center", va="top", fontsize=9)
-    _arrow(top, (8.3, 1.0), (9.6, 1.0))
+    draw_arrow(top, (8.3, 1.0), (9.6, 1.0))
     _stack(top, 9.8, 0.3, c_out, _OUTPUT, label=f"output\n{c_out} channels")
     top.set_title(f"standard {kernel}x{kernel} convolution: {kernel}·{kernel}·{c_in}·{c_out} = {standard} weights",
                   fontsize=11)
 
     _stack(bottom, 0.2, 0.3, c_in, _INPUT, label=f"input\n{c_in} channels")
-    _arrow(bottom, (1.3, 1.0), (2.3, 1.0))
+    draw_arrow(bottom, (1.3, 1.0), (2.3, 1.0))
     for k in range(c_in):
         bottom.add_patch(Rectangle((2.5 + 0.5 * k, 0.8), 0.35, 0.35, facecolor=_FILTER, edgecolor="0.25"))
     bottom.text(3.4, 0.55, f"depthwise: one {kernel}x{kernel} filter\nper channel ({depthwise} weights)",
                 ha="center", va="top", fontsize=9)
-    _arrow(bottom, (4.6, 1.0), (5.5, 1.0))
+    draw_arrow(bottom, (4.6, 1.0), (5.5, 1.0))
     _stack(bottom, 5.7, 0.3, c_in, _INPUT, label=f"{c_in} filtered\nchannels")
-    _arrow(bottom, (6.8, 1.0), (7.7, 1.0))
+    draw_arrow(bottom, (6.8, 1.0), (7.7, 1.0))
     for k in range(c_out):
         _stack(bottom, 7.9 + 0.3 * k, 0.85, c_in, _FILTER, width=0.12, height=0.12, step=0.05)
     bottom.text(8.7, 0.55, f"pointwise: {c_out} filters 1x1x{c_in}\nmix the channels ({pointwise} weights)",
                 ha="center", va="top", fontsize=9)
-    _arrow(bottom, (9.9, 1.0), (10.5, 1.0))
+    draw_arrow(bottom, (9.9, 1.0), (10.5, 1.0))
     _stack(bottom, 10.6, 0.3, c_out, _OUTPUT, width=0.4, label=f"output\n{c_out} channels")
     bottom.set_title(f"depthwise-separable: {depthwise} + {pointwise} = {depthwise + pointwise} weights "
                      f"({(depthwise + pointwise) / standard:.0%} of the standard convolution)", fontsize=11)
@@ -82,7 +78,7 @@ def _block_diagram(ax, widths: Sequence[int], labels: Sequence[str], colours: Se
         ax.add_patch(Rectangle((x - 0.3, 1.5 - height / 2), 0.6, height, facecolor=colour, edgecolor="0.25"))
         ax.text(x, 1.5 - height / 2 - 0.12, f"{width} ch", ha="center", va="top", fontsize=8.5)
     for (left, right), label in zip(zip(xs[:-1], xs[1:]), labels):
-        _arrow(ax, (left + 0.35, 1.5), (right - 0.35, 1.5))
+        draw_arrow(ax, (left + 0.35, 1.5), (right - 0.35, 1.5))
         ax.text((left + right) / 2, 1.65, label, ha="center", va="bottom", fontsize=8.5)
     # The shortcut runs above the tallest box, from the block's input to its output.
     top = 1.5 + max(widths) * scale / 2 + 0.25
