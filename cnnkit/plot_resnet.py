@@ -167,7 +167,7 @@ def resnet_plan(model) -> list[tuple[str, tuple]]:
         outs = [name for name in names if name.startswith(f"{stage}_") and name.endswith("_out")]
         plan.append((f"{stage}: {len(outs)} block{'s' * (len(outs) > 1)}",
                      tuple(model.get_layer(outs[-1]).output.shape[1:])))
-    for name, label in (("avg_pool", "global average pool"), ("predictions", "dense: logits")):
+    for name, label in (("avg_pool", "average pool"), ("predictions", "dense: logits")):
         if name in names:
             plan.append((label, tuple(model.get_layer(name).output.shape[1:])))
     return plan
@@ -177,17 +177,19 @@ def draw_resnet_plan(model) -> Figure:
     """The plan of a course ResNet left to right: stem, stages, pooling and classifier, each box
     with the shape it produces (read from ``model``, see :func:`resnet_plan`)."""
     plan = resnet_plan(model)
-    step = 1.95
-    fig, ax = diagram_axes(step * len(plan) + 0.3, 2.6, inches_per_unit=min(0.9, 10 / (step * len(plan) + 0.3)))
+    step, box_width = 1.9, 1.6
+    width, height = step * len(plan) + 0.2, 2.4
+    fig, ax = diagram_axes(width, height, inches_per_unit=10 / width)
     colours = {"input": _DATA, "stem": PALETTE["sky"]}
     for k, (label, shape) in enumerate(plan):
-        centre = (0.15 + step * (k + 0.5), 1.2)
+        centre = (0.1 + step * (k + 0.5), 0.95)
         colour = colours.get(label, _CONV if label.startswith("stage") else _JOIN)
-        draw_box(ax, centre, f"{label}\n{'×'.join(str(d) for d in shape)}", colour, width=step - 0.3,
-                 height=1.0, fontsize=8.5)
+        draw_box(ax, centre, f"{label.replace(': ', chr(10))}\n{'×'.join(str(d) for d in shape)}", colour,
+                 width=box_width, height=1.3, fontsize=9)
         if k:
-            draw_arrow(ax, (centre[0] - step + (step - 0.3) / 2, 1.2), (centre[0] - (step - 0.3) / 2, 1.2))
-    ax.set_title(f"{model.name}: each stage after the first halves the size and doubles the channels",
-                 fontsize=10.5)
-    fig.tight_layout()
+            draw_arrow(ax, (centre[0] - step + box_width / 2, 0.95), (centre[0] - box_width / 2, 0.95))
+    # The title sits inside the canvas, so that the equal-aspect canvas fills the figure's width.
+    ax.text(width / 2, height - 0.25, f"{model.name}: each stage after the first halves the size and doubles the "
+            "channels", ha="center", va="center", fontsize=10.5)
+    fig.tight_layout(pad=0.2)
     return fig

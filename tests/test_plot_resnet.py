@@ -41,9 +41,9 @@ def test_resnet_plan_reads_the_shapes_of_the_model():
     plan = resnet_plan(model)
     assert plan == [("input", (28, 28, 1)), ("stem", (28, 28, 8)), ("stage1: 1 block", (28, 28, 8)),
                     ("stage2: 2 blocks", (14, 14, 16)), ("stage3: 1 block", (7, 7, 32)),
-                    ("global average pool", (32,)), ("dense: logits", (10,))]
+                    ("average pool", (32,)), ("dense: logits", (10,))]
     fig = draw_resnet_plan(model)
-    assert "stage2: 2 blocks\n14×14×16" in _texts(fig)
+    assert "stage2\n2 blocks\n14×14×16" in _texts(fig)
 
 
 def test_resnet_plan_refuses_a_model_it_cannot_read():
