@@ -193,3 +193,37 @@ def draw_resnet_plan(model) -> Figure:
             "channels", ha="center", va="center", fontsize=10.5)
     fig.tight_layout(pad=0.2)
     return fig
+
+
+def draw_data_parallel(replicas: int = 2, global_batch: int = 128) -> Figure:
+    """One step of synchronous data parallelism (``tf.distribute.MirroredStrategy``): the global
+    batch is split between ``replicas`` copies of the model, each computes a gradient on its share,
+    an all-reduce averages them, and every copy applies the same update.
+
+    Args:
+        replicas: number of devices, each holding a copy of the model.
+        global_batch: images per step, split evenly between the replicas.
+    """
+    if replicas < 1 or global_batch % replicas:
+        raise ValueError(f"The global batch must split evenly between at least one replica; got {global_batch} "
+                         f"images for {replicas} replicas.")
+    share = global_batch // replicas
+    width, row = 13.0, 1.3
+    height = row * (replicas - 1) + 2.0
+    fig, ax = diagram_axes(width, height, inches_per_unit=10 / width)
+    rows = [height - 1.0 - row * k for k in range(replicas)]
+    middle = sum(rows) / replicas
+    draw_box(ax, (1.2, middle), f"global batch\n{global_batch} images", _DATA, width=2.0, height=1.0)
+    draw_box(ax, (8.2, middle), "all-reduce:\naverage the\ngradients", _JOIN, width=1.9, height=1.4)
+    for k, y in enumerate(rows):
+        draw_arrow(ax, (2.2, middle), (3.0, y), text=None)
+        draw_box(ax, (4.85, y), f"replica {k} (device {k}): same weights\nforward + backward on {share} images",
+                 _CONV, width=3.7, height=0.9, fontsize=8.5)
+        draw_arrow(ax, (6.7, y), (7.25, middle), text=None, colour=STRONG["blue"])
+        ax.text(6.85, y + 0.12, f"g{k}", fontsize=9, color=STRONG["blue"])
+        draw_box(ax, (11.3, y), f"replica {k}: w ← w − η·ḡ", _SHORTCUT, width=2.9, height=0.7, fontsize=9)
+        draw_arrow(ax, (9.15, middle), (9.85, y), colour=STRONG["green"])
+    ax.text(width / 2, height - 0.12, "One training step of MirroredStrategy: every replica ends with identical weights",
+            ha="center", va="center", fontsize=10.5)
+    fig.tight_layout(pad=0.2)
+    return fig

@@ -52,3 +52,13 @@ def test_resnet_plan_refuses_a_model_it_cannot_read():
     inputs = keras.Input((4,))
     with pytest.raises(ValueError, match="build_resnet"):
         resnet_plan(keras.Model(inputs, keras.layers.Dense(2)(inputs), name="dense"))
+
+
+def test_data_parallel_splits_the_batch_between_the_replicas():
+    from cnnkit.plot_resnet import draw_data_parallel
+
+    texts = " ".join(_texts(draw_data_parallel(replicas=4, global_batch=256)))
+    assert "global batch\n256 images" in texts and texts.count("on 64 images") == 4
+    assert "replica 3: w ← w − η·ḡ" in texts
+    with pytest.raises(ValueError, match="split evenly"):
+        draw_data_parallel(replicas=3, global_batch=128)
