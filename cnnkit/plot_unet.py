@@ -1,14 +1,16 @@
 """Figures of notebook 10: how a transposed convolution and bilinear upsampling double a feature
-map, and the U of an actual U-Net with the shape of every level and its skip connections. A leaf
-module, like :mod:`cnnkit.plot`: nothing in cnnkit imports it. Each function returns its Figure;
-the drawings are built from :mod:`cnnkit.plot_diagram`.
+map, the U of an actual U-Net with the shape of every level and its skip connections, and the
+overlap that IoU and Dice measure. A leaf module, like :mod:`cnnkit.plot`: nothing in cnnkit
+imports it. Each function returns its Figure; the diagrams are built from :mod:`cnnkit.plot_diagram`.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from cnnkit.plot_diagram import PALETTE, STRONG, diagram_axes, draw_arrow, draw_box, draw_grid
 
@@ -170,4 +172,46 @@ def draw_unet(model, title: str | None = None) -> Figure:
     ax.set_title(title or f"{model.name} ({skips}): each box is two Conv 3×3 → BN → ReLU; "
                  "sizes are height×width×channels", fontsize=10.5)
     fig.tight_layout()
+    return fig
+
+
+def draw_overlap(truth: np.ndarray, prediction: np.ndarray) -> Figure:
+    """Two binary masks of one class and their overlap, titled with the IoU and the Dice they give.
+
+    Args:
+        truth: ``(height, width)`` mask, nonzero where the class truly is.
+        prediction: ``(height, width)`` mask, nonzero where the network says it is.
+    """
+    truth, prediction = np.asarray(truth) != 0, np.asarray(prediction) != 0
+    if truth.ndim != 2 or truth.shape != prediction.shape:
+        raise ValueError(f"truth and prediction must be 2-D masks of one shape; got {truth.shape} and "
+                         f"{prediction.shape}.")
+    both, union = int(np.sum(truth & prediction)), int(np.sum(truth | prediction))
+    if union == 0:
+        raise ValueError("Both masks are empty: IoU and Dice are 0 / 0, nothing to draw.")
+    iou, dice = both / union, 2 * both / (truth.sum() + prediction.sum())
+    # 0 neither, 1 truth only (missed), 2 prediction only (false alarm), 3 both.
+    kinds = truth * 1 + prediction * 2
+    overlap = ListedColormap(["white", STRONG["orange"], STRONG["sky"], STRONG["green"]])
+    mask = ListedColormap(["white", STRONG["grey"], STRONG["grey"], STRONG["grey"]])
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.8))
+    panels = [(truth * 1, mask, f"truth T: {truth.sum()} pixels"),
+              (prediction * 2, mask, f"prediction P: {prediction.sum()} pixels"),
+              (kinds, overlap, f"T ∩ P: {both} (green), T ∪ P: {union}")]
+    for ax, (image, colours, title) in zip(axes, panels):
+        ax.imshow(image, cmap=colours, vmin=-0.5, vmax=3.5)
+        ax.set_xticks(np.arange(-0.5, truth.shape[1], 1), minor=True)
+        ax.set_yticks(np.arange(-0.5, truth.shape[0], 1), minor=True)
+        ax.grid(which="minor", color="0.85", linewidth=0.5)
+        ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
+        ax.set_xlabel("width (pixels)")
+        ax.set_ylabel("height (pixels)")
+        ax.set_title(title, fontsize=10)
+    axes[2].legend(handles=[Patch(color=STRONG["green"], label="both"), Patch(color=STRONG["orange"], label="missed"),
+                            Patch(color=STRONG["sky"], label="false alarm")], loc="upper left",
+                   bbox_to_anchor=(1.0, 1.0), fontsize=8.5)
+    fig.suptitle(f"IoU = |T ∩ P| / |T ∪ P| = {both}/{union} = {iou:.2f};   "
+                 f"Dice = 2|T ∩ P| / (|T| + |P|) = {2 * both}/{truth.sum() + prediction.sum()} = {dice:.2f}",
+                 fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     return fig

@@ -59,3 +59,18 @@ def test_unet_levels_refuses_another_model():
     inputs = keras.Input((4,))
     with pytest.raises(ValueError, match="build_unet"):
         unet_levels(keras.Model(inputs, keras.layers.Dense(2)(inputs)))
+
+
+def test_overlap_titles_carry_iou_and_dice():
+    from cnnkit.plot_unet import draw_overlap
+
+    truth = np.zeros((6, 6), int)
+    truth[0:4, 0:4] = 1                      # 16 pixels
+    prediction = np.zeros((6, 6), int)
+    prediction[2:6, 0:4] = 1                 # 16 pixels, 8 of them shared
+    fig = draw_overlap(truth, prediction)
+    title = fig._suptitle.get_text()
+    assert "8/24 = 0.33" in title and "16/32 = 0.50" in title
+    assert "T ∩ P: 8 (green), T ∪ P: 24" in _texts(fig)
+    with pytest.raises(ValueError, match="0 / 0"):
+        draw_overlap(np.zeros((3, 3)), np.zeros((3, 3)))
