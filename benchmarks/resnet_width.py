@@ -9,7 +9,9 @@ times on ``--batches`` batches of 128 random 28x28x1 images; the figure printed 
 those times scaled to the 60,000 images of one Fashion-MNIST epoch (the fastest, because other
 programs on the machine can only slow a run down). Random pixels cost the same arithmetic as real
 ones, and need no data.
-Notebook 08 quotes these figures to explain why its small ResNet is 16 filters wide.
+Each width is timed with XLA (Keras' default ``jit_compile="auto"``) and without (``jit_compile=False``,
+TensorFlow's oneDNN kernels), which notebook 08 uses on a CPU. Notebook 08 quotes these figures to explain
+why its small ResNet is 16 filters wide.
 """
 
 from __future__ import annotations
@@ -35,10 +37,14 @@ def small_resnet(width: int) -> keras.Model:
     return build_resnet(residual_block, [1, 1, 1], (28, 28, 1), 10, base_filters=width, small_input=True)
 
 
-def seconds_per_epoch(model: keras.Model, batches: int, repeats: int) -> float:
-    """Seconds for ``model`` to train on one 60,000-image epoch: the best of ``repeats`` timed runs."""
+def seconds_per_epoch(model: keras.Model, batches: int, repeats: int, jit_compile: bool | str = "auto") -> float:
+    """Seconds for ``model`` to train on one 60,000-image epoch: the best of ``repeats`` timed runs.
+
+    ``jit_compile`` is Keras' own: ``"auto"`` compiles the step with XLA, ``False`` runs TensorFlow's
+    own kernels (oneDNN on a CPU), as notebook 08 does.
+    """
     model.compile(optimizer=keras.optimizers.AdamW(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), jit_compile=jit_compile)
     rng = np.random.default_rng(0)
     images = rng.random((batches * BATCH_SIZE, 28, 28, 1), dtype=np.float32)
     labels = rng.integers(0, 10, batches * BATCH_SIZE)
@@ -56,12 +62,14 @@ def main(argv=None) -> int:
     if min(args.batches, args.repeats, *args.widths) < 1:
         parser.error("--batches, --repeats and every width must be at least 1")
     print(f"{os.cpu_count()} CPU cores; seconds per 60,000-image epoch, batch {BATCH_SIZE}")
-    print("| width | parameters | s per epoch |\n|---|---|---|")
+    print("| width | parameters | s per epoch, XLA (Keras' default) | s per epoch, without XLA |\n|---|---|---|---|")
     for width in args.widths:
-        keras.utils.set_random_seed(0)
-        model = small_resnet(width)
-        seconds = seconds_per_epoch(model, args.batches, args.repeats)
-        print(f"| {width} | {model.count_params():,} | {seconds:.0f} |", flush=True)
+        seconds = {}
+        for jit_compile in ("auto", False):
+            keras.utils.set_random_seed(0)
+            model = small_resnet(width)
+            seconds[jit_compile] = seconds_per_epoch(model, args.batches, args.repeats, jit_compile)
+        print(f"| {width} | {model.count_params():,} | {seconds['auto']:.0f} | {seconds[False]:.0f} |", flush=True)
     return 0
 
 
