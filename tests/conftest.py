@@ -40,3 +40,14 @@ def solution_results():
         return cache[notebook]
 
     return results
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test opened: pyplot keeps figures alive until closed, and a test run
+    draws hundreds of them."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:  # never import matplotlib for a test that did not
+        sys.modules["matplotlib.pyplot"].close("all")
