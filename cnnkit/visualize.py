@@ -1,4 +1,5 @@
-"""Looking inside a trained CNN: feature maps, saliency maps, Grad-CAM and occlusion sensitivity.
+"""Looking inside a trained CNN: feature maps, saliency maps, Grad-CAM, occlusion sensitivity, and two
+tools that check or complete them: model randomisation and images made by gradient ascent.
 
 The first three functions are the solutions of notebook 09, verbatim (a test keeps the two in
 step). Every function takes a built Keras model, Functional or Sequential, with one image input
