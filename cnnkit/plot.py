@@ -393,7 +393,7 @@ def overlay_heatmap(image: np.ndarray, heatmap: np.ndarray, alpha: float = 0.5, 
     heat = np.clip(heatmap, 0.0, None)
     heat = heat / (heat.max() or 1.0)
     colours = plt.get_cmap(cmap)(heat)[..., :3]
-    return (1.0 - alpha) * rgb + alpha * colours
+    return np.clip((1.0 - alpha) * rgb + alpha * colours, 0.0, 1.0)   # float32 rounding can step past 1
 
 
 def show_heatmaps(images: Sequence[np.ndarray], heatmaps: Sequence[np.ndarray | None],

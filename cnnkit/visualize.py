@@ -1,4 +1,5 @@
-"""Looking inside a trained CNN: feature maps, saliency maps, Grad-CAM and occlusion sensitivity.
+"""Looking inside a trained CNN: feature maps, saliency maps, Grad-CAM, occlusion sensitivity, and two
+tools that check or complete them: model randomisation and images made by gradient ascent.
 
 The first three functions are the solutions of notebook 09, verbatim (a test keeps the two in
 step). Every function takes a built Keras model, Functional or Sequential, with one image input
@@ -132,3 +133,93 @@ def occlusion_sensitivity(model, image, class_index, patch_size=6, stride=2, fil
         drop[top:top + patch_size, left:left + patch_size] += probabilities[0] - probability
         covered[top:top + patch_size, left:left + patch_size] += 1
     return drop / covered
+
+
+def randomize_layers(model, layer_names, seed=0):
+    """A copy of ``model`` whose named layers have fresh random weights, the rest the trained ones.
+
+    The model-randomisation test of Adebayo et al. (2018): an explanation that describes what the
+    model learned must change when the learned weights are destroyed. Every weight of a named
+    layer (kernels, biases, batch-norm scales, offsets and moving statistics) is redrawn from
+    that layer's own initialiser, as on a freshly built model; ``model`` itself is not changed.
+
+    Args:
+        model: a built Keras model (Functional or Sequential).
+        layer_names: names of layers of ``model`` to re-initialise, e.g. ["scores", "conv3_conv"].
+        seed: seed of the new random weights (the same seed gives the same copy).
+
+    Returns:
+        A new keras.Model of the same architecture: the named layers re-initialised, every other
+        layer with the weights of ``model``.
+    """
+    names = {layer.name for layer in model.layers}
+    unknown = [name for name in layer_names if name not in names]
+    if unknown:
+        raise ValueError(f"randomize_layers: no layer named {unknown} in the model; its layers are {sorted(names)}.")
+    keras.utils.set_random_seed(seed)
+    copy = keras.models.clone_model(model)   # same architecture, weights from the initialisers
+    fresh = {name: copy.get_layer(name).get_weights() for name in layer_names}
+    copy.set_weights(model.get_weights())
+    for name, weights in fresh.items():
+        copy.get_layer(name).set_weights(weights)
+    return copy
+
+
+def _blur(images):
+    """A 3 x 3 binomial blur of a batch ``(n, h, w, c)``, each channel on its own, edges mirrored."""
+    taps = tf.constant([1.0, 2.0, 1.0]) / 4.0
+    kernel = tf.tile((taps[:, None] * taps[None, :])[:, :, None, None], [1, 1, images.shape[-1], 1])
+    padded = tf.pad(images, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="SYMMETRIC")
+    return tf.nn.depthwise_conv2d(padded, kernel, strides=[1, 1, 1, 1], padding="VALID")
+
+
+def maximize_activation(model, layer_name, channels, steps=80, step_size=0.05, jitter=1, blur_every=4, seed=0):
+    """Images that make chosen channels of a layer fire strongly: gradient ascent on the input.
+
+    Each image starts as mid-grey (0.5) with a little noise and climbs the mean activation of its
+    channel over the layer's height and width. Three small regularisers keep the result an image
+    rather than high-frequency noise: each gradient is taken on a copy shifted by up to ``jitter``
+    pixels (a pattern must work wherever it sits), every ``blur_every`` steps the image is blurred
+    with a 3 x 3 binomial kernel, and after every step it is clipped to the valid range [0, 1].
+    Each step moves every image by ``step_size`` times its gradient divided by the gradient's
+    root mean square, so that the step does not depend on the scale of the activations.
+
+    Args:
+        model: a built Keras model with one image input (batch, h, w, c); it is not changed.
+        layer_name: the layer whose output (batch, h', w', k) is maximised.
+        channels: the channels of that output to visualise, a list of ints in [0, k).
+        steps: gradient-ascent steps.
+        step_size: root-mean-square change of a pixel per step, in pixel-value units (pixels are in [0, 1]).
+        jitter: the largest random shift before a gradient, in pixels (0 for none).
+        blur_every: blur every this many steps (0 for never).
+        seed: seed of the starting noise and the shifts.
+
+    Returns:
+        NumPy array (len(channels), h, w, c) with values in [0, 1]: image i maximises channel channels[i].
+    """
+    extractor = keras.Model(model.inputs[0], model.get_layer(layer_name).output)
+    depth = extractor.outputs[0].shape[-1]
+    channels = [int(k) for k in channels]
+    if not channels or not all(0 <= k < depth for k in channels):
+        raise ValueError(f"channels must be a non-empty list of ints in [0, {depth}) for layer {layer_name!r}; "
+                         f"got {channels}.")
+    rng = np.random.default_rng(seed)
+    shape = (len(channels),) + tuple(model.inputs[0].shape[1:])
+    images = tf.Variable(np.clip(0.5 + rng.normal(0, 0.05, shape), 0, 1).astype(np.float32))
+    pick = tf.one_hot(channels, depth)                                   # (n, k): the channel of each image
+
+    @tf.function
+    def ascend(shift):
+        with tf.GradientTape() as tape:
+            shifted = tf.roll(images, shift, axis=[1, 2])
+            activations = extractor(shifted, training=False)             # (n, h', w', k)
+            objective = tf.reduce_sum(tf.reduce_mean(activations, axis=[1, 2]) * pick)   # each image its own channel
+        gradient = tape.gradient(objective, images)                      # taken through the roll: unshifted
+        rms = tf.sqrt(tf.reduce_mean(tf.square(gradient), axis=[1, 2, 3], keepdims=True)) + 1e-8
+        images.assign(tf.clip_by_value(images + step_size * gradient / rms, 0.0, 1.0))
+
+    for step in range(1, steps + 1):
+        ascend(tf.constant(rng.integers(-jitter, jitter + 1, size=2), dtype=tf.int32))
+        if blur_every and step % blur_every == 0:
+            images.assign(_blur(images))
+    return images.numpy()

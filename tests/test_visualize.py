@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cnnkit.visualize import feature_maps_model, grad_cam, occlusion_sensitivity, saliency_map
+from cnnkit.visualize import (
+    feature_maps_model,
+    grad_cam,
+    maximize_activation,
+    occlusion_sensitivity,
+    randomize_layers,
+    saliency_map,
+)
 
 HEIGHT, WIDTH = 40, 56   # not square, so that a swapped height and width shows
 
@@ -179,6 +186,79 @@ def test_occlusion_covers_every_pixel_and_rejects_bad_arguments():
         occlusion_sensitivity(model, image, 0, stride=0)
     with pytest.raises(ValueError, match="image"):
         occlusion_sensitivity(model, image[..., 0], 0)
+
+
+def test_randomize_layers_redraws_only_the_named_layers():
+    inputs = keras.Input((8, 8, 1))
+    x = keras.layers.Conv2D(4, 3, use_bias=False, name="conv_conv")(inputs)
+    x = keras.layers.BatchNormalization(name="conv_bn")(x)
+    x = keras.layers.Conv2D(4, 3, name="top")(keras.layers.Activation("relu", name="conv")(x))
+    model = keras.Model(inputs, keras.layers.Dense(2, name="scores")(keras.layers.Flatten()(x)))
+    for weight in model.get_layer("conv_bn").weights:                  # as if trained: not the initial values
+        weight.assign(weight + 0.5)
+    trained = [w.copy() for w in model.get_weights()]
+    copy = randomize_layers(model, ["conv_bn", "scores"], seed=1)
+    for mine, theirs in zip(model.get_weights(), trained):            # the original is untouched
+        np.testing.assert_array_equal(mine, theirs)
+    for name in ("conv_conv", "top"):
+        for mine, theirs in zip(copy.get_layer(name).get_weights(), model.get_layer(name).get_weights()):
+            np.testing.assert_array_equal(mine, theirs)
+    assert not np.allclose(copy.get_layer("scores").kernel, model.get_layer("scores").kernel)
+    gamma, beta, mean, variance = copy.get_layer("conv_bn").get_weights()   # back to the initialisers
+    np.testing.assert_array_equal(gamma, 1) and np.testing.assert_array_equal(variance, 1)
+    np.testing.assert_array_equal(beta, 0) and np.testing.assert_array_equal(mean, 0)
+    again = randomize_layers(model, ["conv_bn", "scores"], seed=1)
+    np.testing.assert_array_equal(again.get_layer("scores").kernel, copy.get_layer("scores").kernel)
+    with pytest.raises(ValueError, match="no layer named"):
+        randomize_layers(model, ["conv9"])
+
+
+def test_maximize_activation_finds_the_input_a_channel_wants():
+    # Channel 0 of "mix" is (red - green), channel 1 is (green - red): each wants one colour at 1, the other at 0.
+    inputs = keras.Input((10, 10, 2))
+    mixed = keras.layers.Conv2D(2, 1, use_bias=False, name="mix")(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.GlobalAveragePooling2D()(mixed)))
+    model.get_layer("mix").set_weights([np.array([[[[1.0, -1.0], [-1.0, 1.0]]]], np.float32)])
+    images = maximize_activation(model, "mix", [0, 1], steps=20)
+    assert images.shape == (2, 10, 10, 2) and images.min() >= 0 and images.max() <= 1
+    np.testing.assert_allclose(images[0, ..., 0], 1, atol=0.02)
+    np.testing.assert_allclose(images[0, ..., 1], 0, atol=0.02)
+    np.testing.assert_allclose(images[1, ..., 0], 0, atol=0.02)
+    np.testing.assert_allclose(images[1, ..., 1], 1, atol=0.02)
+
+
+def test_gradient_ascent_nearly_reaches_the_best_image_of_a_linear_channel():
+    # Without activations a channel's mean is linear in the pixels, so the best image in [0, 1] is known:
+    # 1 where the channel's weight on the pixel (its gradient) is positive, 0 where it is negative.
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((16, 16, 1))
+    x = keras.layers.Conv2D(4, 3, name="conv1")(inputs)
+    x = keras.layers.Conv2D(6, 3, name="conv2")(x)
+    model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.GlobalAveragePooling2D()(x)))
+    weights = [w.copy() for w in model.get_weights()]
+    channels = [0, 2, 5]
+    images = maximize_activation(model, "conv2", channels, steps=30)
+    for mine, theirs in zip(model.get_weights(), weights):            # the model is not trained
+        np.testing.assert_array_equal(mine, theirs)
+    conv2 = feature_maps_model(model, ["conv2", "conv1"])
+
+    def channel_means(batch):
+        return conv2(tf.constant(batch, tf.float32))[0].numpy().mean(axis=(1, 2))   # (image, channel)
+
+    grey = np.full((1, 16, 16, 1), 0.5, np.float32)
+    reached = channel_means(images)
+    for row, channel in enumerate(channels):
+        x = tf.constant(grey)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            mean = tf.reduce_mean(conv2(x)[0][..., channel])
+        best = (tape.gradient(mean, x).numpy() > 0).astype(np.float32)
+        start, optimum = channel_means(grey)[0, channel], channel_means(best)[0, channel]
+        # blur and jitter trade a little of the optimum for smoothness
+        assert reached[row, channel] > start + 0.75 * (optimum - start), f"channel {channel} stopped short"
+        assert np.argmax(reached[:, channel]) == row, f"channel {channel} fires more on another channel's image"
+    with pytest.raises(ValueError, match="channels"):
+        maximize_activation(model, "conv2", [6])
 
 
 # ------------------------------------------------------------------ the plots of notebook 09
