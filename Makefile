@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test test-fast lint grade notebooks benchmark system-data face-api clean
+.PHONY: setup lab test test-fast lint grade notebooks figures benchmark system-data face-api clean
 
 setup: $(STAMP) system-data face-api
 
@@ -96,6 +96,10 @@ notebooks: setup
 	$(BIN)/python -m cnnkit.course_files
 
 # Run each solution notebook in fast and in default mode; record times and results in the README's table.
+# The README's diagrams, drawn by the same cnnkit functions as the notebooks' figures.
+figures: setup
+	$(BIN)/python docs/figures.py
+
 benchmark: setup
 	$(BIN)/python benchmarks/run_notebooks.py --fast
 	$(BIN)/python benchmarks/run_notebooks.py --update-readme
