@@ -23,7 +23,8 @@ the command runs in a session of its own with the same timeout).
 
 One case of the tests cannot be run from outside a process: a gradebook write that fails half-way
 (the test injects the failure into the writer). The deletion of a learner's file after discovery is
-done from outside: the file is deleted as soon as the command reports its first graded learner.
+done from outside: the file is deleted as soon as the command, grading one learner at a time, reports its first
+graded learner.
 
 Prints one row per attack with ``succeeded``/``failed`` for each commit (``n/a`` where a run
 produced nothing to judge it by, with the reason in the notes).
@@ -67,9 +68,10 @@ def write_scenarios(root: Path, checkout: Path) -> dict:
              "canary": checkout / "cnnkit" / "grading" / "checks" / "convolution.py",
              "stray": Path("/tmp") / "cnnkit-stray-attack", "gradebook": root / "out-main" / "grades.json"}
     for learner, notebooks in trust._learners(paths).items():
+        folder = root / ("vanish" if learner == "vanished" else "main") / learner
         for notebook, text in notebooks.items():
-            (root / "main" / learner).mkdir(parents=True, exist_ok=True)
-            (root / "main" / learner / f"{notebook}.ipynb").write_text(text, encoding="utf-8")
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{notebook}.ipynb").write_text(text, encoding="utf-8")
     hog = trust._notebook(answers={"zero_pad": trust.RIGHT["zero_pad"], "conv_single_step": HOG})
     (root / "main" / "hog").mkdir()
     (root / "main" / "hog" / f"{trust.NB}.ipynb").write_text(hog, encoding="utf-8")
@@ -92,11 +94,12 @@ def write_scenarios(root: Path, checkout: Path) -> dict:
     learner(links, HOSTILE_NAMES["control"])
     for name in (b"alice", HOSTILE_NAMES["latin1"]):
         learner(root / "latin1", name)
+    learner(root / "vanish", b"alice")  # graded first (one job at a time), then vanished's file is deleted
     for name in (b"notebooks", b"alice", b"bob"):
         learner(root / "layout", name)
     return {"checkout": str(checkout), "root": str(root), "notebook": trust.NB, "secret": "hunter2-grading-secret",
             "stray": str(paths["stray"]), "gradebook": str(paths["gradebook"]), "daemon_mark": trust.DAEMON_MARK,
-            "vanish": str(root / "main" / "vanished" / f"{trust.NB}.ipynb")}
+            "vanish": str(root / "vanish" / "vanished" / f"{trust.NB}.ipynb")}
 
 
 # ------------------------------------------------------------------ inside the outer sandbox
@@ -106,7 +109,7 @@ def _grade(spec: dict, scenario: str, vanish: str | None = None) -> dict:
     out.mkdir(exist_ok=True)
     env = {**os.environ, "PYTHONPATH": spec["checkout"], "CNNKIT_OFFLINE": "1", SECRET_NAME: spec["secret"]}
     command = [sys.executable, "-m", "cnnkit.grading", str(Path(spec["root"]) / scenario), "--notebook",
-               spec["notebook"], "--notebook", "05", "--jobs", "2", "--timeout", "20", "--memory-limit", "1.5G",
+               spec["notebook"], "--notebook", "05", "--jobs", "1" if vanish else "2", "--timeout", "20", "--memory-limit", "1.5G",
                "--json", str(out / "grades.json"), "--csv", str(out / "grades.csv"), "--junit", str(out / "grades.xml")]
     if scenario != "main":
         command[command.index("05") - 1:command.index("05") + 1] = []
@@ -125,7 +128,7 @@ def _grade(spec: dict, scenario: str, vanish: str | None = None) -> dict:
 def inside(spec_path: Path) -> None:
     """Grade every scenario, then look for what outlived the command; write results.json."""
     spec = json.loads(spec_path.read_text())
-    results = {"main": _grade(spec, "main", spec["vanish"])}
+    results = {"main": _grade(spec, "main")}
     book = Path(spec["gradebook"])
     results["gradebook_at_exit"] = book.read_text(errors="replace") if book.exists() else None
     time.sleep(3)  # time for a daemon to act
@@ -139,6 +142,7 @@ def inside(spec_path: Path) -> None:
         except OSError:
             continue
     results["survivors"] = survivors
+    results["vanish"] = _grade(spec, "vanish", spec["vanish"])
     for scenario in ("links", "latin1", "layout"):
         results[scenario] = _grade(spec, scenario)
     (Path(spec["root"]) / "results.json").write_text(json.dumps(results))
@@ -205,19 +209,20 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
         row("4 reading", f"{what} in an exception message", None if text is None else secret in text, no_book)
     victim_same = before["victim"] == (Path(spec["root"]) / "main" / "victim" / f"{spec['notebook']}.ipynb").read_bytes()
     victim_points = _points(main, "victim")
+    ran = main is not None or None  # None: the run died, so side effects say nothing
     row("5 harming others", "overwriting a later learner's submission",
-        not victim_same or (victim_points is not None and victim_points < before["full"]),
+        ran and (not victim_same or (victim_points is not None and victim_points < before["full"])),
         f"victim file {'unchanged' if victim_same else 'changed'}, victim points {victim_points}")
     vandal = [passed("vandal", ex) for ex in ("zero_pad", "conv_single_step", "conv_param_count")]
     row("5 harming others", "os.kill(os.getppid(), 9)", True if main is None else
         None if None in vandal else not all(vandal),
         no_book or f"vandal's right answers passed: {vandal}")
     row("5 harming others", "a double-forked daemon rewrites the gradebook after the command exits",
-        bool(results["survivors"]) or results["gradebook_later"] != results["gradebook_at_exit"],
+        ran and (bool(results["survivors"]) or results["gradebook_later"] != results["gradebook_at_exit"]),
         f"survivors {results['survivors']}")
     row("5 harming others", "code appended to the grader sources of the instructor's checkout",
-        before["canary"] != Path(spec["checkout"], "cnnkit/grading/checks/convolution.py").read_bytes())
-    row("5 harming others", "a file left in /tmp", results["stray"])
+        ran and before["canary"] != Path(spec["checkout"], "cnnkit/grading/checks/convolution.py").read_bytes())
+    row("5 harming others", "a file left in /tmp", ran and results["stray"])
     hog = message("hog", "conv_single_step")
     row("5 harming others", f"{HOG_CHILDREN} children x {HOG_MB} MB of shared memory past a 1.5 GB limit",
         None if hog is None else f"touched {HOG_CHILDREN} children" in hog, (hog or no_book)[:100])
@@ -249,10 +254,10 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
     refused = layout is None and results["layout"]["status"] == 2 and "--submissions" in results["layout"]["stderr"]
     row("6 discovery", "a learner folder named notebooks turns the run into one learner",
         not refused and len(layout_names) < 3, f"exit {results['layout']['status']}, learners {layout_names}")
-    vanished = _points(main, "vanished")
-    others = [_points(main, n) for n in ("victim", "fragile")]
-    row("6 discovery", "a file deleted after discovery crashes the whole run", main is None or None in others,
-        f"vanished's points {vanished}")
+    vanish = _book(root, "vanish")
+    row("6 discovery", "a file deleted after discovery crashes the whole run",
+        vanish is None or _points(vanish, "alice") is None,
+        f"exit {results['vanish']['status']}, learners {[e['learner'] for e in (vanish or {}).get('learners', [])]}")
     row("7 the course's answer", "an exercise cell that imports cnnkit.scratch.conv_forward passes",
         passed("tamperer", "conv_forward"), no_book)
     fragile = [passed("fragile", ex) for ex in ("zero_pad", "conv_forward")]
