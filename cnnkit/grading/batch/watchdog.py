@@ -76,7 +76,11 @@ def children(pid: int) -> list[int]:
     """The children of process ``pid`` (of all its threads: an orphan adopted by a child subreaper
     becomes the child of one of its threads)."""
     if not _CHILDREN_LISTED:  # a kernel without CONFIG_PROC_CHILDREN: every process's parent
-        return [int(e) for e in os.listdir("/proc") if e.isdigit() and _parent(int(e)) == pid]
+        try:
+            entries = os.listdir("/proc")
+        except OSError:  # no /proc (macOS): nothing to find, and only the runner's group is killed
+            return []
+        return [int(e) for e in entries if e.isdigit() and _parent(int(e)) == pid]
     found = []
     try:
         threads = os.listdir(f"/proc/{pid}/task")
@@ -116,7 +120,7 @@ class Sandbox:
         self.first: int | None = None  # the first process of the PID namespace (bubblewrap)
 
     def pids(self) -> list[int]:
-        """Every living process of the sandbox now."""
+        """Every process of the sandbox now (zombies too: they hold no memory)."""
         if self.level != BUBBLEWRAP:
             return descendants(os.getpid())
         if self.first is None:
