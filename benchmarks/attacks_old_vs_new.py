@@ -14,12 +14,18 @@ environment. The attack on the grader sources targets the worktree's own
 ``cnnkit/grading/checks/convolution.py``.
 
 Safety: everything runs inside an outer bubblewrap sandbox that sees the whole file system
-read-only except the scratch folder (worktree, submissions, gradebooks), with private ``/tmp``,
-``/dev``, PID, network and IPC namespaces, killed with everything in it at the end or after
-``--timeout`` seconds. So an attack that succeeds (kills its parent, leaves a daemon, writes
-files) acts on the scratch folder and the outer sandbox only, never on this shell, this checkout
-or other work. Without bubblewrap the script refuses to run unless ``--unsafe`` is given (then
-the command runs in a session of its own with the same timeout).
+read-only except the scratch folder (worktree, submissions, gradebooks) and ``/proc``, with private
+``/tmp``, ``/dev``, network and IPC namespaces. It keeps the machine's PID namespace and ``/proc``:
+in a PID namespace of its own, the grader under test could not start its own bubblewrap (the kernel
+refuses a fresh ``/proc`` inside a ``/proc`` with read-only parts), and would fall back to process
+limits. Instead the process inside adopts every orphan (a child subreaper) and kills all its
+descendants before it ends, and the whole session is killed after ``--timeout`` seconds. So an
+attack that succeeds (kills its parent, leaves a daemon, writes files) acts on the scratch folder
+and the outer sandbox only, never on this shell, this checkout or other work. The attacks are
+the fixed ones below, none of which writes to ``/proc``. Without bubblewrap the script refuses to
+run unless ``--unsafe`` is given (then the command runs in a session of its own with the same
+timeout). The grader file the vandal appends to is restored after the main run, so that the
+later runs test what they mean to.
 
 One case of the tests cannot be run from outside a process: a gradebook write that fails half-way
 (the test injects the failure into the writer). The deletion of a learner's file after discovery is
@@ -127,8 +133,16 @@ def _grade(spec: dict, scenario: str, vanish: str | None = None) -> dict:
 
 def inside(spec_path: Path) -> None:
     """Grade every scenario, then look for what outlived the command; write results.json."""
+    from cnnkit.grading.batch.sandbox import adopt_orphans
+    from cnnkit.grading.batch.watchdog import descendants
+
+    adopt_orphans()
     spec = json.loads(spec_path.read_text())
+    canary = Path(spec["checkout"], "cnnkit/grading/checks/convolution.py")
+    original = canary.read_bytes()
     results = {"main": _grade(spec, "main")}
+    results["canary_changed"] = canary.read_bytes() != original
+    canary.write_bytes(original)
     book = Path(spec["gradebook"])
     results["gradebook_at_exit"] = book.read_text(errors="replace") if book.exists() else None
     time.sleep(3)  # time for a daemon to act
@@ -146,6 +160,11 @@ def inside(spec_path: Path) -> None:
     for scenario in ("links", "latin1", "layout"):
         results[scenario] = _grade(spec, scenario)
     (Path(spec["root"]) / "results.json").write_text(json.dumps(results))
+    for pid in descendants(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 # ------------------------------------------------------------------ judging the results
@@ -221,7 +240,7 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
         ran and (bool(results["survivors"]) or results["gradebook_later"] != results["gradebook_at_exit"]),
         f"survivors {results['survivors']}")
     row("5 harming others", "code appended to the grader sources of the instructor's checkout",
-        ran and before["canary"] != Path(spec["checkout"], "cnnkit/grading/checks/convolution.py").read_bytes())
+        ran and results["canary_changed"])
     row("5 harming others", "a file left in /tmp", ran and results["stray"])
     hog = message("hog", "conv_single_step")
     row("5 harming others", f"{HOG_CHILDREN} children x {HOG_MB} MB of shared memory past a 1.5 GB limit",
@@ -273,9 +292,9 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
 def _outer(root: Path, timeout: float, unsafe: bool) -> list[str]:
     command = [sys.executable, "-I", str(Path(__file__).resolve()), "--inside", str(root / "spec.json")]
     if shutil.which("bwrap"):
-        return ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net", "--unshare-ipc",
-                "--ro-bind", "/", "/", "--bind", str(root), str(root), "--tmpfs", "/tmp", "--dev", "/dev",
-                "--proc", "/proc", "--chdir", str(root), "--", *command]
+        return ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-ipc",
+                "--ro-bind", "/", "/", "--bind", "/proc", "/proc", "--bind", str(root), str(root), "--tmpfs", "/tmp",
+                "--dev", "/dev", "--chdir", str(root), "--", *command]
     if not unsafe:
         sys.exit("bubblewrap is not installed: the attacks would run against this machine (use --unsafe to do so "
                  "anyway, in a disposable machine)")
@@ -295,8 +314,7 @@ def run_commit(commit: str, timeout: float, unsafe: bool, scratch: Path | None, 
         victim = Path(spec["root"]) / "main" / "victim" / f"{trust.NB}.ipynb"
         from cnnkit.grading.core import EXERCISES, exercises_of
 
-        before = {"victim": victim.read_bytes(), "full": sum(EXERCISES[ex].points for ex in exercises_of(trust.NB)),
-                  "canary": (checkout / "cnnkit/grading/checks/convolution.py").read_bytes()}
+        before = {"victim": victim.read_bytes(), "full": sum(EXERCISES[ex].points for ex in exercises_of(trust.NB))}
         start = time.perf_counter()
         process = subprocess.Popen(_outer(root, timeout, unsafe), start_new_session=True, stdin=subprocess.DEVNULL)
         try:
