@@ -14,12 +14,16 @@ environment. The attack on the grader sources targets the worktree's own
 ``cnnkit/grading/checks/convolution.py``.
 
 Safety: everything runs inside an outer bubblewrap sandbox that sees the whole file system
-read-only except the scratch folder (worktree, submissions, gradebooks) and ``/proc``, with private
-``/tmp``, ``/dev``, network and IPC namespaces. It keeps the machine's PID namespace and ``/proc``:
-in a PID namespace of its own, the grader under test could not start its own bubblewrap (the kernel
-refuses a fresh ``/proc`` inside a ``/proc`` with read-only parts), and would fall back to process
-limits. Instead the process inside adopts every orphan (a child subreaper) and kills all its
-descendants before it ends, and the whole session is killed after ``--timeout`` seconds. So an
+read-only except the scratch folder (worktree, submissions, gradebooks), with private ``/tmp``,
+``/dev``, network and IPC namespaces, killed after ``--timeout`` seconds. A grader without a
+sandbox of its own (no ``cnnkit/grading/batch/sandbox.py``, like the old one) also gets a private
+PID namespace and ``/proc``: an orphan that kills its parent again and again then reaches only the
+namespace's first process, which ignores it, and every process dies with the namespace. A grader
+that starts bubblewrap itself keeps the machine's PID namespace and ``/proc`` instead (the kernel
+refuses its runners a fresh ``/proc`` inside a ``/proc`` with read-only parts, so it would fall back
+to process limits); there the process inside adopts every orphan (a child subreaper) and kills all
+its descendants before it ends (its runners live in PID namespaces of their own, so no orphan of
+theirs can name it as a parent). So an
 attack that succeeds (kills its parent, leaves a daemon, writes files) acts on the scratch folder
 and the outer sandbox only, never on this shell, this checkout or other work. The attacks are
 the fixed ones below, none of which writes to ``/proc``. Without bubblewrap the script refuses to
@@ -136,8 +140,9 @@ def inside(spec_path: Path) -> None:
     from cnnkit.grading.batch.sandbox import adopt_orphans
     from cnnkit.grading.batch.watchdog import descendants
 
-    adopt_orphans()
     spec = json.loads(spec_path.read_text())
+    if spec["own_sandbox"]:
+        adopt_orphans()
     canary = Path(spec["checkout"], "cnnkit/grading/checks/convolution.py")
     original = canary.read_bytes()
     results = {"main": _grade(spec, "main")}
@@ -289,11 +294,12 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
 
 
 # ------------------------------------------------------------------ one commit
-def _outer(root: Path, timeout: float, unsafe: bool) -> list[str]:
+def _outer(root: Path, own_sandbox: bool, unsafe: bool) -> list[str]:
     command = [sys.executable, "-I", str(Path(__file__).resolve()), "--inside", str(root / "spec.json")]
+    processes = ["--bind", "/proc", "/proc"] if own_sandbox else ["--unshare-pid", "--proc", "/proc"]
     if shutil.which("bwrap"):
         return ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-ipc",
-                "--ro-bind", "/", "/", "--bind", "/proc", "/proc", "--bind", str(root), str(root), "--tmpfs", "/tmp",
+                "--ro-bind", "/", "/", *processes, "--bind", str(root), str(root), "--tmpfs", "/tmp",
                 "--dev", "/dev", "--chdir", str(root), "--", *command]
     if not unsafe:
         sys.exit("bubblewrap is not installed: the attacks would run against this machine (use --unsafe to do so "
@@ -308,6 +314,7 @@ def run_commit(commit: str, timeout: float, unsafe: bool, scratch: Path | None, 
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet", str(checkout), commit], check=True)
     try:
         spec = write_scenarios(root, checkout)
+        spec["own_sandbox"] = (checkout / "cnnkit/grading/batch/sandbox.py").is_file()
         (root / "spec.json").write_text(json.dumps(spec))
         import test_grading_trust as trust
 
@@ -316,7 +323,7 @@ def run_commit(commit: str, timeout: float, unsafe: bool, scratch: Path | None, 
 
         before = {"victim": victim.read_bytes(), "full": sum(EXERCISES[ex].points for ex in exercises_of(trust.NB))}
         start = time.perf_counter()
-        process = subprocess.Popen(_outer(root, timeout, unsafe), start_new_session=True, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(_outer(root, spec["own_sandbox"], unsafe), start_new_session=True, stdin=subprocess.DEVNULL)
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
