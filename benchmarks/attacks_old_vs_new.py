@@ -74,11 +74,12 @@ def write_scenarios(root: Path, checkout: Path) -> dict:
 
     from cnnkit.notebooks import SOLUTIONS
 
-    paths = {"victim": root / "main" / "victim" / f"{trust.NB}.ipynb",
+    paths = {"victim": root / "harm" / "victim" / f"{trust.NB}.ipynb",
              "canary": checkout / "cnnkit" / "grading" / "checks" / "convolution.py",
-             "stray": Path("/tmp") / "cnnkit-stray-attack", "gradebook": root / "out-main" / "grades.json"}
+             "stray": Path("/tmp") / "cnnkit-stray-attack", "gradebook": root / "out-harm" / "grades.json"}
     for learner, notebooks in trust._learners(paths).items():
-        folder = root / ("vanish" if learner == "vanished" else "main") / learner
+        scenario = {"vanished": "vanish", "vandal": "harm", "victim": "harm"}.get(learner, "main")
+        folder = root / scenario / learner
         for notebook, text in notebooks.items():
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{notebook}.ipynb").write_text(text, encoding="utf-8")
@@ -119,7 +120,7 @@ def _grade(spec: dict, scenario: str, vanish: str | None = None) -> dict:
     out.mkdir(exist_ok=True)
     env = {**os.environ, "PYTHONPATH": spec["checkout"], "CNNKIT_OFFLINE": "1", SECRET_NAME: spec["secret"]}
     command = [sys.executable, "-m", "cnnkit.grading", str(Path(spec["root"]) / scenario), "--notebook",
-               spec["notebook"], "--notebook", "05", "--jobs", "1" if vanish else "2", "--timeout", "20", "--memory-limit", "1.5G",
+               spec["notebook"], "--notebook", "05", "--jobs", "1" if vanish or scenario == "harm" else "2", "--timeout", "20", "--memory-limit", "1.5G",
                "--json", str(out / "grades.json"), "--csv", str(out / "grades.csv"), "--junit", str(out / "grades.xml")]
     if scenario != "main":
         command[command.index("05") - 1:command.index("05") + 1] = []
@@ -145,7 +146,7 @@ def inside(spec_path: Path) -> None:
         adopt_orphans()
     canary = Path(spec["checkout"], "cnnkit/grading/checks/convolution.py")
     original = canary.read_bytes()
-    results = {"main": _grade(spec, "main")}
+    results = {"main": _grade(spec, "main"), "harm": _grade(spec, "harm")}
     results["canary_changed"] = canary.read_bytes() != original
     canary.write_bytes(original)
     book = Path(spec["gradebook"])
@@ -231,16 +232,18 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
                                    ("conv_output_size", "VICTIM-MARKER", "another learner's notebook")):
         text = message("snooper", exercise)
         row("4 reading", f"{what} in an exception message", None if text is None else secret in text, no_book)
-    victim_same = before["victim"] == (Path(spec["root"]) / "main" / "victim" / f"{spec['notebook']}.ipynb").read_bytes()
-    victim_points = _points(main, "victim")
-    ran = main is not None or None  # None: the run died, so side effects say nothing
+    harm = _book(root, "harm")
+    victim_same = before["victim"] == (Path(spec["root"]) / "harm" / "victim" / f"{spec['notebook']}.ipynb").read_bytes()
+    victim_points = _points(harm, "victim")
+    ran = harm is not None or None  # None: the run died, so side effects say nothing
     row("5 harming others", "overwriting a later learner's submission",
         ran and (not victim_same or (victim_points is not None and victim_points < before["full"])),
         f"victim file {'unchanged' if victim_same else 'changed'}, victim points {victim_points}")
-    vandal = [passed("vandal", ex) for ex in ("zero_pad", "conv_single_step", "conv_param_count")]
-    row("5 harming others", "os.kill(os.getppid(), 9)", True if main is None else
+    vandal = [None if (ex := _exercise(harm, "vandal", name)) is None else ex["passed"]
+              for name in ("zero_pad", "conv_single_step", "conv_param_count")]
+    row("5 harming others", "os.kill(os.getppid(), 9)", True if harm is None else
         None if None in vandal else not all(vandal),
-        no_book or f"vandal's right answers passed: {vandal}")
+        f"exit {results['harm']['status']}, vandal's right answers passed: {vandal}")
     row("5 harming others", "a double-forked daemon rewrites the gradebook after the command exits",
         ran and (bool(results["survivors"]) or results["gradebook_later"] != results["gradebook_at_exit"]),
         f"survivors {results['survivors']}")
@@ -318,7 +321,7 @@ def run_commit(commit: str, timeout: float, unsafe: bool, scratch: Path | None, 
         (root / "spec.json").write_text(json.dumps(spec))
         import test_grading_trust as trust
 
-        victim = Path(spec["root"]) / "main" / "victim" / f"{trust.NB}.ipynb"
+        victim = Path(spec["root"]) / "harm" / "victim" / f"{trust.NB}.ipynb"
         from cnnkit.grading.core import EXERCISES, exercises_of
 
         before = {"victim": victim.read_bytes(), "full": sum(EXERCISES[ex].points for ex in exercises_of(trust.NB))}
