@@ -258,8 +258,13 @@ def main(argv: list[str] | None = None) -> None:
 
     core.graded_notebooks()  # imports every checker now
     report(event="ready")
-    with tempfile.TemporaryDirectory(prefix="cnnkit-runner-", ignore_cleanup_errors=True) as work:
-        runner = Runner(settings, Path(work))  # one learner's notebooks share a runner: they trust each other
+    with tempfile.TemporaryDirectory(prefix="cnnkit-runner-", ignore_cleanup_errors=True) as private:
+        # Under process limits the runner works in private/work, so that its `..` is private too: code that
+        # deletes what lies around its folder (the benchmark's hostile samples do) does not reach the
+        # machine's /tmp. Nothing stops code that climbs further: only bubblewrap protects files.
+        work = Path(private) / "work"
+        work.mkdir()
+        runner = Runner(settings, work)  # one learner's notebooks share a runner: they trust each other
         for task in tasks:
             grade_notebook(runner, task["notebook"], texts[task["notebook"]], task["exercises"])
         runner.close()
