@@ -235,9 +235,13 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
     harm = _book(root, "harm")
     victim_same = before["victim"] == (Path(spec["root"]) / "harm" / "victim" / f"{spec['notebook']}.ipynb").read_bytes()
     victim_points = _points(harm, "victim")
-    ran = harm is not None or None  # None: the run died, so side effects say nothing
+
+    def seen(effect: bool) -> bool | None:
+        """A side effect seen is an attack that succeeded; none seen says nothing when the run died first."""
+        return True if effect else None if harm is None else False
+
     row("5 harming others", "overwriting a later learner's submission",
-        ran and (not victim_same or (victim_points is not None and victim_points < before["full"])),
+        seen(not victim_same or (victim_points is not None and victim_points < before["full"])),
         f"victim file {'unchanged' if victim_same else 'changed'}, victim points {victim_points}")
     vandal = [None if (ex := _exercise(harm, "vandal", name)) is None else ex["passed"]
               for name in ("zero_pad", "conv_single_step", "conv_param_count")]
@@ -245,11 +249,11 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
         None if None in vandal else not all(vandal),
         f"exit {results['harm']['status']}, vandal's right answers passed: {vandal}")
     row("5 harming others", "a double-forked daemon rewrites the gradebook after the command exits",
-        ran and (bool(results["survivors"]) or results["gradebook_later"] != results["gradebook_at_exit"]),
+        seen(bool(results["survivors"]) or results["gradebook_later"] != results["gradebook_at_exit"]),
         f"survivors {results['survivors']}")
     row("5 harming others", "code appended to the grader sources of the instructor's checkout",
-        ran and results["canary_changed"])
-    row("5 harming others", "a file left in /tmp", ran and results["stray"])
+        seen(results["canary_changed"]))
+    row("5 harming others", "a file left in /tmp", seen(results["stray"]))
     hog = message("hog", "conv_single_step")
     row("5 harming others", f"{HOG_CHILDREN} children x {HOG_MB} MB of shared memory past a 1.5 GB limit",
         None if hog is None else f"touched {HOG_CHILDREN} children" in hog, (hog or no_book)[:100])
