@@ -6,7 +6,8 @@
 Writes learner folders (good, partial, stub, hostile, corrupt and missing notebooks, made from
 ``solutions/`` by :mod:`cnnkit.grading.batch.samples`) into a temporary folder, grades them with the
 grading command into CSV and JSON gradebooks, checks every learner's points and messages and
-that no submission file changed, and prints the wall time of each isolation level asked for:
+that no submission file changed, and prints how many learners passed each exercise and the wall
+time of each isolation level asked for:
 ``limits`` (judge and runner as plain processes with resource limits: the old grader's level of
 isolation, with the judge/runner split) and ``bubblewrap`` (namespaces, read-only system; the
 issue asks that it cost at most 1.5 times ``limits``). Exit status 1 when a check fails.
@@ -15,6 +16,7 @@ issue asks that it cost at most 1.5 times ``limits``). Exit status 1 when a chec
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -43,6 +45,18 @@ def grade_once(folder: Path, out: Path, expected: dict, args: argparse.Namespace
     return seconds, errors
 
 
+def passes_per_exercise(json_path: Path) -> dict[str, tuple[int, int]]:
+    """``{"notebook:exercise": (learners who passed it, learners graded on it)}`` from a JSON gradebook."""
+    counts: dict[str, list[int]] = {}
+    for learner in json.loads(json_path.read_text(encoding="utf-8"))["learners"]:
+        for notebook in learner["notebooks"]:
+            for exercise in notebook["exercises"]:
+                count = counts.setdefault(f"{notebook['notebook']}:{exercise['exercise']}", [0, 0])
+                count[0] += bool(exercise["passed"])
+                count[1] += 1
+    return {name: (passed, graded) for name, (passed, graded) in counts.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=30)
@@ -64,6 +78,11 @@ def main() -> int:
             print(f"{level}: {args.learners} learners, {exercises} exercises, {args.jobs} judges at once, "
                   f"{os.cpu_count()} CPU cores: {seconds:.1f} s ({seconds / args.learners:.1f} s per learner)")
             print("  gradebook: " + ("correct" if not errors else f"{len(errors)} errors\n    " + "\n    ".join(errors)))
+            if (out / "grades.json").is_file():
+                counts = passes_per_exercise(out / "grades.json")
+                print(f"  learners who passed each exercise ({len(counts)} exercises, "
+                      f"{seconds / max(1, sum(g for _, g in counts.values())):.2f} s per graded exercise):")
+                print("    " + "\n    ".join(f"{name}: {passed}/{graded}" for name, (passed, graded) in counts.items()))
     if len(times) == 2:
         print(f"bubblewrap / limits: {times['bubblewrap'] / times['limits']:.2f}x")
     return 1 if failed else 0

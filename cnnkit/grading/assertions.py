@@ -6,6 +6,7 @@ checker passes one, a likely cause. No message dumps a whole array.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -75,15 +76,22 @@ def _described(shown: str, run: Callable[[], Any], hint: str | None) -> Any:
     except LearnerError as error:
         if type(error).__name__ == "ExerciseFailure":  # the loader's stand-in for a cell that does not run
             raise ExerciseFailure(str(error)) from None
-        raise ExerciseFailure(f"{shown} raised {type(error).__name__}: {error}" + (f" {hint}" if hint else "")) from None
+        raise ExerciseFailure(f"{shown} raised {type(error).__name__}: {_reason(error)}"
+                              + (f" {hint}" if hint else "")) from None
     except NotGradable as error:
         raise ExerciseFailure(f"{shown} returned a value that cannot be graded: "
                               f"{error}") from None
     except Exception as error:
         raise ExerciseFailure(
-            f"{shown} raised {type(error).__name__}: {error}"
+            f"{shown} raised {type(error).__name__}: {_reason(error)}"
             + (f" {hint}" if hint else "")
         ) from error
+
+
+def _reason(error: BaseException) -> str:
+    """An exception's text without TensorFlow's decorations: a leading ``{{function_node ...}}``
+    and a trailing ``[Op:...]`` say where in the graph, not what went wrong."""
+    return re.sub(r"\{\{.*?\}\}\s*", "", str(error)).split(" [Op:")[0].strip()
 
 
 def fail(call_text: str, problem: str, hint: str | None = None) -> None:

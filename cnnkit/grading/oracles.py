@@ -1,7 +1,8 @@
 """Reference oracles and harnesses that several notebooks' checkers share.
 
 * Keras classifiers: :func:`build` calls a learner's builder and insists on a model,
-  :func:`logits` and :func:`probabilities` check its outputs, :func:`layers_of` and :func:`activation_name` read its layers.
+  :func:`block_as_model` does the same for a block function, :func:`logits` and
+  :func:`probabilities` check its outputs, :func:`layers_of` and :func:`activation_name` read its layers.
 * Harnesses for :func:`~cnnkit.grading.assertions.call_with` (they run next to the learner's
   code and return plain data; none computes what the answer should be):
   :func:`with_tensors` passes arrays as TensorFlow tensors, :func:`block_model` calls a block
@@ -92,13 +93,35 @@ def outputs_are_probabilities(model, text, input_shape, batch=3, seed=0):
         fail(text, "the outputs are not probabilities (they do not sum to 1 over the classes).", IGNORES_SOFTMAX)
 
 
-def layers_of(model, kind):
-    """The layers of ``model`` (nested models included) that are instances of ``kind``, in order."""
+def block_as_model(block, text, input_shape, *args, _hint=None):
+    """Call a learner's block function on a ``keras.Input`` of ``input_shape`` (see :func:`call_block`)
+    and insist on a tensor computed from it; return ``keras.Model(input, output)``. ``text`` names
+    the call in messages; ``_hint`` follows a crash's message."""
+    import keras
+
+    (inputs,), out = call_block(block, [input_shape], *args, _hint=_hint)
+    if out is None:
+        fail(text, "returned None.", "Did you forget the `return` statement?")
+    try:
+        return keras.Model(inputs, out)
+    except Exception as error:  # noqa: BLE001 - not a tensor computed from the input
+        fail(text, f"did not return a tensor computed from x ({type(error).__name__}).",
+             "Return the output of the last layer, called on the block's input.")
+
+
+def layers_of(model, kind, nested=True):
+    """The layers of ``model`` that are instances of ``kind`` (a class, or the name of one of
+    ``keras.layers``: ``"Conv2D"``), in order: with ``nested``, those of the models and layers it
+    holds too; without, only its own (a block's layers, not those inside them)."""
+    if isinstance(kind, str):
+        import keras
+
+        kind = getattr(keras.layers, kind)
     found = []
     for layer in model.layers:
         if isinstance(layer, kind):
             found.append(layer)
-        if hasattr(layer, "layers"):
+        if nested and hasattr(layer, "layers"):
             found.extend(layers_of(layer, kind))
     return found
 

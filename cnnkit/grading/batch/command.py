@@ -158,7 +158,8 @@ def _parser() -> argparse.ArgumentParser:
     limits.add_argument("--load-timeout", type=float, default=Limits.load_seconds,
                         help="seconds to start a grading process or load a notebook (default %(default)g)")
     limits.add_argument("--memory-limit", type=parse_size, default=Limits.memory_bytes,
-                        help="memory for each grading process, e.g. 4G (default); 0 for no limit")
+                        help="memory for each learner's grading processes together, shared memory "
+                        "included, e.g. 4G (default); 0 for no limit")
     limits.add_argument("--isolation", choices=["auto", "bubblewrap", "limits"], default="auto",
                         help="how to isolate learner code: the best this system allows (default), bubblewrap "
                              "(or stop), or process limits only")

@@ -26,6 +26,7 @@ from pathlib import Path
 from cnnkit.grading.batch.judge import END_SECONDS, KILL_GRACE
 from cnnkit.grading.batch.manifest import copy_package
 from cnnkit.grading.batch.sandbox import die_with_parent, exit_cause, isolation
+from cnnkit.grading.batch.watchdog import MAX_TASKS
 from cnnkit.grading.core import exercises_of
 
 #: The longest report line a judge writes, the seconds between looks at a judge, and how much of
@@ -40,14 +41,17 @@ _STOPPING = threading.Event()  # set by kill_all: start no more grading processe
 @dataclass(frozen=True)
 class Limits:
     """What grading may use: seconds per exercise, seconds to start a runner and load one
-    notebook, bytes of memory per runner (0: no limit), TensorFlow threads (0: TensorFlow's
-    choice), and seconds for one learner's whole grading."""
+    notebook, bytes of memory per runner (each process's data, and all the processes of its
+    sandbox with their shared memory together; 0: no limit), TensorFlow threads (0: TensorFlow's
+    choice), seconds for one learner's whole grading, and processes and threads per runner
+    (0: no limit)."""
 
     exercise_seconds: float = 60.0
     load_seconds: float = 120.0
     memory_bytes: int = 4 * 2**30
     threads: int = 0
     learner_seconds: float = 3600.0
+    max_tasks: int = MAX_TASKS
 
     def exercise_deadline(self) -> float:
         """Seconds the judge may take over one exercise: its limit, the kill, and a new runner."""
@@ -205,7 +209,7 @@ def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dic
         command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(library), str(temp / "tasks.json"),
                    "--result-fd", str(write_fd), "--timeout", str(limits.exercise_seconds),
                    "--load-timeout", str(limits.load_seconds), "--memory", str(limits.memory_bytes),
-                   "--threads", str(limits.threads), "--runner-library", str(runner_library),
+                   "--threads", str(limits.threads), "--max-tasks", str(limits.max_tasks), "--runner-library", str(runner_library),
                    "--isolation", isolation().level]
         with tempfile.TemporaryFile() as log:  # nameless, so that the learner's code cannot delete it
             try:

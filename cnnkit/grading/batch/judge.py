@@ -11,7 +11,10 @@ Each exercise's learner code may run for ``--timeout`` seconds in all: every cal
 left of that time and an absolute deadline (what is left plus :data:`KILL_GRACE`) that nothing
 the runner sends can move; the checker's own work here does not count. A runner that misses a
 deadline, dies, or breaks the protocol is killed (with everything it started); the exercise
-fails with the cause and a new runner loads the notebook for the exercises left. The judge
+fails with the cause and a new runner loads the notebook for the exercises left. A
+:class:`~cnnkit.grading.batch.watchdog.Watchdog` thread sums the memory and counts the tasks of the
+runner's whole sandbox every 0.1 s and kills it when it takes more than ``--memory`` or
+``--max-tasks``; the exercise then fails with that cause. The judge
 reports to the command on a pipe of its own, one JSON object per line::
 
     {"event": "ready"}
@@ -27,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -49,6 +51,7 @@ from cnnkit.grading.batch.protocol import (
     receive,
     send,
 )
+from cnnkit.grading.batch.watchdog import MAX_TASKS, Watchdog
 from cnnkit.grading.learner import LearnerFunction, Stopped, Transport
 
 #: Extra seconds past an exercise's limit before its runner is killed (the runner's own alarm
@@ -79,6 +82,7 @@ class Runner(Transport):
     def __init__(self, settings: argparse.Namespace, work: Path):
         self.settings, self.work = settings, work
         self.process = None
+        self.watchdog: Watchdog | None = None
         self.notebook: str | None = None
         self.functions: set[str] = set()
         self.used = 0.0  # seconds the learner's code has run during this exercise
@@ -96,6 +100,7 @@ class Runner(Transport):
             if not self.alive():
                 self.process = sandbox.start_runner(Path(settings.runner_library), self.work, settings.memory,
                                                     settings.threads, settings.isolation)
+                self.watchdog = Watchdog(self.process, settings.isolation, settings.memory, settings.max_tasks).start()
                 expect(self._receive(deadline, "starting"), READY)
                 deadline = time.monotonic() + settings.load_timeout
             send(self.process.stdin.fileno(), {"op": "load", "notebook": notebook, "text": text,
@@ -104,8 +109,8 @@ class Runner(Transport):
         except Stopped as stop:
             return str(stop)
         except OSError:  # its stdin closed: it died between two orders
-            status = self.close()
-            return sandbox.exit_cause(status, settings.isolation)
+            self.close()
+            return self.cause
         if "load_failed" in loaded:
             return loaded["load_failed"]
         self.notebook = notebook
@@ -115,14 +120,12 @@ class Runner(Transport):
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def close(self) -> int | None:
-        """Kill the runner and everything it started; return its exit status."""
+    def close(self) -> None:
+        """Kill the runner and everything it started; :attr:`cause` then says why it ended."""
         if self.process is None:
-            return None
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+            return
+        self.watchdog.stop()
+        self.watchdog.sandbox.kill()
         for pipe in (self.process.stdin, self.process.stdout):
             try:
                 pipe.close()
@@ -130,19 +133,18 @@ class Runner(Transport):
                 pass
         status = self.process.wait()
         self.process = None
-        self.cause = sandbox.exit_cause(status, self.settings.isolation)
+        self.cause = self.watchdog.cause or sandbox.exit_cause(status, self.settings.isolation)
         sandbox.kill_strays()
-        return status
 
     def _receive(self, deadline: float, doing: str) -> dict:
         try:
             return receive(self.process.stdout.fileno(), deadline)
         except AnswerLate:
             self.close()
-            raise Stopped(self._late(doing)) from None
+            raise Stopped(self.watchdog.cause or self._late(doing)) from None
         except RunnerGone:
-            status = self.close()
-            raise Stopped(sandbox.exit_cause(status, self.settings.isolation)) from None
+            self.close()
+            raise Stopped(self.cause) from None
         except ProtocolError as error:
             self.close()
             raise Stopped(f"the grading process broke the grading protocol and was stopped ({error}): does the "
@@ -187,8 +189,8 @@ class Runner(Transport):
         try:
             send(self.process.stdin.fileno(), {"op": "call", "id": self.calls, "request": request, "seconds": seconds})
         except OSError:
-            status = self.close()
-            raise Stopped(sandbox.exit_cause(status, self.settings.isolation)) from None
+            self.close()
+            raise Stopped(self.cause) from None
         message = self._receive(start + seconds + KILL_GRACE, "exercise")
         self.used += time.monotonic() - start
         try:
@@ -242,8 +244,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--isolation", required=True, choices=[sandbox.BUBBLEWRAP, sandbox.PROCESS_LIMITS])
     parser.add_argument("--timeout", type=float, required=True, help="seconds per exercise")
     parser.add_argument("--load-timeout", type=float, required=True, help="seconds to start a runner and load")
-    parser.add_argument("--memory", type=int, default=0, help="bytes of data memory per runner (0: no limit)")
+    parser.add_argument("--memory", type=int, default=0, help="bytes of memory per runner: each process's data, "
+                        "and all its processes and shared memory together (0: no limit)")
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads (0: its default)")
+    parser.add_argument("--max-tasks", type=int, default=MAX_TASKS, help="processes and threads per runner "
+                        "(0: no limit)")
     settings = parser.parse_args(argv)
     _result_fd = settings.result_fd
     sandbox.adopt_orphans()
@@ -253,8 +258,13 @@ def main(argv: list[str] | None = None) -> None:
 
     core.graded_notebooks()  # imports every checker now
     report(event="ready")
-    with tempfile.TemporaryDirectory(prefix="cnnkit-runner-", ignore_cleanup_errors=True) as work:
-        runner = Runner(settings, Path(work))  # one learner's notebooks share a runner: they trust each other
+    with tempfile.TemporaryDirectory(prefix="cnnkit-runner-", ignore_cleanup_errors=True) as private:
+        # Under process limits the runner works in private/work, so that its `..` is private too: code that
+        # deletes what lies around its folder (the benchmark's hostile samples do) does not reach the
+        # machine's /tmp. Nothing stops code that climbs further: only bubblewrap protects files.
+        work = Path(private) / "work"
+        work.mkdir()
+        runner = Runner(settings, work)  # one learner's notebooks share a runner: they trust each other
         for task in tasks:
             grade_notebook(runner, task["notebook"], texts[task["notebook"]], task["exercises"])
         runner.close()

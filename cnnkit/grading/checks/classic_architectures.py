@@ -14,28 +14,9 @@ import numpy as np
 
 from cnnkit.grading.assertions import call, call_with, difference, fail, same_values
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import architecture_of, call_block, logits, probabilities
+from cnnkit.grading.oracles import architecture_of, block_as_model, layers_of, logits, probabilities
 
 NOTEBOOK = "07_classic_architectures"
-
-
-def _convs(model):
-    import keras
-
-    return [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
-
-
-def _model_of(func, func_name, input_shape, args, described):
-    import keras
-
-    text = f"{func_name}(x of shape {(None, *input_shape)}, {described})"
-    (inputs,), out = call_block(func, [input_shape], *args)
-    if out is None:
-        fail(text, "returned None.", "Did you forget the `return` statement?")
-    try:
-        return keras.Model(inputs, out), text
-    except Exception as error:  # noqa: BLE001
-        fail(text, f"did not return a tensor computed from x ({type(error).__name__}).")
 
 
 def _conv_relu(x, conv):
@@ -55,8 +36,8 @@ def check_vgg_block(vgg_block):
 
     rng = np.random.default_rng(7)
     for input_shape, num_convs, filters in [((16, 16, 3), 2, 8), ((12, 10, 4), 3, 5), ((8, 8, 6), 1, 4)]:
-        model, text = _model_of(vgg_block, "vgg_block", input_shape, (num_convs, filters),
-                                f"num_convs={num_convs}, filters={filters}")
+        text = f"vgg_block(x of shape {(None, *input_shape)}, num_convs={num_convs}, filters={filters})"
+        model = block_as_model(vgg_block, text, input_shape, num_convs, filters)
         h, w, c_in = input_shape
         expected = (None, h // 2, w // 2, filters)
         got = tuple(model.output.shape)
@@ -70,7 +51,7 @@ def check_vgg_block(vgg_block):
             else:
                 hint = f"The block's convolutions have `filters` ({filters}) filters each."
             fail(text, f"output has shape {got}, expected {expected}.", hint)
-        convs = _convs(model)
+        convs = layers_of(model, "Conv2D", nested=False)
         if len(convs) != num_convs:
             fail(text, f"found {len(convs)} convolutions, expected {num_convs}.", "Add num_convs convolutions.")
         if any(tuple(conv.kernel.shape[:2]) != (3, 3) for conv in convs):
@@ -147,12 +128,9 @@ def check_inception_module(inception_module):
         f1, f3r, f3, f5r, f5, pp = filters
         described = f"f1={f1}, f3_reduce={f3r}, f3={f3}, f5_reduce={f5r}, f5={f5}, pool_proj={pp}"
         text = f"inception_module(x of shape {(None, *input_shape)}, {described})"
-        (inputs,), out = call_block(inception_module, [input_shape], *filters,
-                   _hint="All four branches must keep height and width: 'same' padding everywhere, and the pooling "
-                         "branch uses MaxPooling2D(3, strides=1, padding='same').")
-        if out is None:
-            fail(text, "returned None.", "Did you forget the `return` statement?")
-        model = keras.Model(inputs, out)
+        model = block_as_model(inception_module, text, input_shape, *filters,
+                               _hint="All four branches must keep height and width: 'same' padding everywhere, and "
+                                     "the pooling branch uses MaxPooling2D(3, strides=1, padding='same').")
         h, w, c_in = input_shape
         channels = f1 + f3 + f5 + pp
         got = tuple(model.output.shape)
@@ -175,7 +153,7 @@ def check_inception_module(inception_module):
                         "3x3 max pooling then 1x1 (pool_proj).")
             fail(text, f"has {count} parameters, expected {expected}.", hint)
         # Recompute each branch from the module's own convolutions, found by their kernel shapes.
-        by_shape = {tuple(conv.kernel.shape): conv for conv in _convs(model)}
+        by_shape = {tuple(conv.kernel.shape): conv for conv in layers_of(model, "Conv2D", nested=False)}
         wanted = [(1, 1, c_in, f1), (1, 1, c_in, f3r), (3, 3, f3r, f3), (1, 1, c_in, f5r), (5, 5, f5r, f5),
                   (1, 1, c_in, pp)]
         if any(shape not in by_shape for shape in wanted):

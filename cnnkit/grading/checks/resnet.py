@@ -18,7 +18,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import call_with, fail, same_values
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import architecture_of, call_block, logits, outputs_are_probabilities
+from cnnkit.grading.oracles import architecture_of, block_as_model, layers_of, logits, outputs_are_probabilities
 
 NOTEBOOK = "08_resnet"
 
@@ -57,29 +57,13 @@ def _bottleneck_params(c_in, filters, stride):
 
 # ------------------------------------------------------------------ helpers
 def _block_model(block, func_name, input_shape, filters, stride, projection):
-    import keras
-
     text = f"{func_name}(x of shape {(None, *input_shape)}, filters={filters}, stride={stride})"
-    (inputs,), out = call_block(block, [input_shape], filters, stride, _hint=PROJECTION_HINT if projection else None)
-    if out is None:
-        fail(text, "returned None.", "Did you forget the `return` statement?")
-    try:
-        model = keras.Model(inputs, out)
-    except Exception as error:  # noqa: BLE001 - not a tensor computed from the input
-        fail(text, f"did not return a tensor computed from x ({type(error).__name__}).",
-             "Return the output of the last layer, called on the block's input.")
-    return model, text
-
-
-def _layers_of(model, kind):
-    import keras
-
-    return [layer for layer in model.layers if isinstance(layer, getattr(keras.layers, kind))]
+    return block_as_model(block, text, input_shape, filters, stride, _hint=PROJECTION_HINT if projection else None), text
 
 
 def _randomise_batch_norms(model, rng):
     """Give every BN layer random statistics so that it is not the identity."""
-    for layer in _layers_of(model, "BatchNormalization"):
+    for layer in layers_of(model, "BatchNormalization", nested=False):
         c = layer.gamma.shape[0]
         layer.set_weights([rng.uniform(0.5, 1.5, c), rng.normal(0, 0.3, c), rng.normal(0, 0.3, c),
                            rng.uniform(0.5, 1.5, c)])
@@ -101,7 +85,7 @@ def _check_shape(model, text, input_shape, channels, stride):
 
 
 def _check_counts(model, text, main_convs, main_bns, projection):
-    convs, bns = len(_layers_of(model, "Conv2D")), len(_layers_of(model, "BatchNormalization"))
+    convs, bns = len(layers_of(model, "Conv2D", nested=False)), len(layers_of(model, "BatchNormalization", nested=False))
     expected_convs = main_convs + (1 if projection else 0)
     if projection and convs == main_convs:
         fail(text, f"found {convs} convolutions, expected {expected_convs}.", PROJECTION_HINT)
@@ -121,7 +105,7 @@ def _check_counts(model, text, main_convs, main_bns, projection):
 
 
 def _check_params(model, text, expected, layout):
-    biased = [layer.name for layer in _layers_of(model, "Conv2D") if layer.use_bias]
+    biased = [layer.name for layer in layers_of(model, "Conv2D", nested=False) if layer.use_bias]
     if biased:
         fail(text, f"the convolutions {biased} have a bias although batch norm follows each of them.", NO_BIAS_HINT)
     count = model.count_params()
@@ -147,7 +131,7 @@ def _check_identity_block(model, text, rng):
     x, out = _check_output_relu(model, text, rng)
     relu = keras.ops.relu
     branch = x
-    convs, bns = _layers_of(model, "Conv2D"), _layers_of(model, "BatchNormalization")
+    convs, bns = layers_of(model, "Conv2D", nested=False), layers_of(model, "BatchNormalization", nested=False)
     for index, (conv, bn) in enumerate(zip(convs, bns)):
         branch = bn(conv(branch), training=False)
         if conv.activation is not keras.activations.linear:
@@ -172,8 +156,8 @@ def _check_identity_block(model, text, rng):
 
 def _misplaced_stride(model, kernel_shape):
     """None when the convolution with ``kernel_shape`` has stride 2, else the strided convolutions."""
-    strided = [layer for layer in _layers_of(model, "Conv2D") if tuple(layer.strides) != (1, 1)]
-    wanted = [layer for layer in _layers_of(model, "Conv2D") if tuple(layer.kernel.shape) == kernel_shape]
+    strided = [layer for layer in layers_of(model, "Conv2D", nested=False) if tuple(layer.strides) != (1, 1)]
+    wanted = [layer for layer in layers_of(model, "Conv2D", nested=False) if tuple(layer.kernel.shape) == kernel_shape]
     if wanted and tuple(wanted[0].strides) == (2, 2):
         return
     return strided

@@ -10,12 +10,11 @@ positions-by-positions product, one axis only, no clipping...) to name the cause
 from __future__ import annotations
 
 import functools
-import re
 
 import numpy as np
 
 from cnnkit.grading.assertions import as_array, as_number, call_with, describe, difference, fail, same_values, signature
-from cnnkit.grading.core import ExerciseFailure, exercise
+from cnnkit.grading.core import exercise
 from cnnkit.grading.oracles import with_tensors
 
 NOTEBOOK = "11_style_transfer"
@@ -31,20 +30,6 @@ def _gram(features):
     """Oracle: (b, h, w, c) -> (b, c, c), summed over positions and divided by their number."""
     features = np.asarray(features, np.float64)
     return np.einsum("bijc,bijd->bcd", features, features) / (features.shape[1] * features.shape[2])
-
-
-def _call(text, func, *args, harness=with_tensors, hint=None):
-    """Call the learner's function through ``harness`` (by default with its arrays as tensors); a
-    crash becomes a failure naming ``text`` (for arguments, such as lists of tensors, that
-    :func:`call` would describe at length)."""
-    try:
-        return func.call_with(harness, *args)
-    except (NotImplementedError, ExerciseFailure):
-        raise
-    except Exception as error:
-        # TensorFlow's messages start with a {{function_node ...}} prefix and end with [Op:...].
-        reason = re.sub(r"\{\{.*?\}\}\s*", "", str(error)).split(" [Op:")[0].strip().split("\n")[0][:160]
-        fail(text, f"raised {type(error).__name__}: {reason}.", hint)
 
 
 def _scalar(value, text):
@@ -126,8 +111,9 @@ def check_style_loss(style_loss):
         args = ([np.float32(g) for g in grams], [np.float32(f) for f in generated], layer_weights)
         text = signature("style_loss", (f"{len(grams)} Gram matrices", f"{len(generated)} feature maps"),
                          {"layer_weights": layer_weights})
-        value = _scalar(_call(text, style_loss, *args, hint="style_grams are already Gram matrices: compute "
-                              "gram_matrix of the generated features only."), text)
+        value = _scalar(call_with(with_tensors, style_loss, *args, _shown=text,
+                                  _hint="style_grams are already Gram matrices: compute gram_matrix of the generated "
+                                        "features only."), text)
         per_layer = [float(np.mean((_gram(f) - g) ** 2)) for f, g in zip(generated, grams)]
         expected = float(np.dot(layer_weights, per_layer))
         if _close(value, expected):
@@ -251,8 +237,8 @@ def check_style_transfer_step(style_transfer_step):
     after = np.clip(unclipped, 0.0, 1.0)
 
     text = "style_transfer_step(image, extractor, targets, optimizer=SGD(0.5), weights)"
-    outcome = _call(text, style_transfer_step, start, content_image, style_image, learning_rate, weights,
-                    harness=run_style_transfer_step)
+    outcome = call_with(run_style_transfer_step, style_transfer_step, start, content_image, style_image, learning_rate,
+                        weights, _shown=text)
     losses = outcome["losses"]
     if not isinstance(losses, dict) or not {"total", "content", "style", "tv"} <= set(losses):
         fail(text, f"returned {describe(losses)}.", 'Return a dict with the keys "total", "content", "style" and "tv".')
