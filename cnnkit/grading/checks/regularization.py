@@ -325,6 +325,14 @@ def check_dropout_forward(dropout_forward):
     out, used, text = _dropped(dropout_forward, ones, rate, True, seed)
     dropped = float(np.mean(out == 0))
     survivors = out[out != 0]
+    masks = out != 0
+    if 0 < dropped < 1 and np.all(masks == masks[:1]):
+        fail(text, "every example (row) lost the same entries.",
+             "Draw a mask for the whole array, rng.random(x.shape), not one of x.shape[1:] shared by the batch: "
+             "each example must get its own mask.")
+    if 0 < dropped < 1 and np.all(masks == masks[:, :1]):
+        fail(text, "each example was kept or dropped as a whole.",
+             "Draw one random number per entry, rng.random(x.shape), not one per example.")
     if abs(dropped - (1 - rate)) < 0.02:
         fail(text, f"dropped {dropped:.1%} of the entries, expected about {rate:.0%}.",
              "`rate` is the fraction of entries to DROP (Keras' meaning), not the fraction to keep: keep an entry "
@@ -345,14 +353,6 @@ def check_dropout_forward(dropout_forward):
              "Each entry is either 0 or x / (1 - rate).")
     if abs(out.mean() - 1) > 0.02:
         fail(text, f"the mean output is {out.mean():.3f}, expected about 1: the expectation of x is not kept.")
-    masks = out != 0
-    if np.all(masks == masks[:1]):
-        fail(text, "every example (row) lost the same entries.",
-             "Draw a mask for the whole array, rng.random(x.shape), not one of x.shape[1:] shared by the batch: "
-             "each example must get its own mask.")
-    if np.all(masks == masks[:, :1]):
-        fail(text, "each example was kept or dropped as a whole.",
-             "Draw one random number per entry, rng.random(x.shape), not one per example.")
 
     again, used_again, _ = _dropped(dropout_forward, ones, rate, True, seed)
     other, _, _ = _dropped(dropout_forward, ones, rate, True, seed + 1)
