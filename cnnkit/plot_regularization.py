@@ -196,6 +196,6 @@ def plot_accuracy_by_technique(train: Mapping[str, Sequence[float]], validation:
     ax.set_ylabel("accuracy")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=8.5, loc="lower right")
+    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, frameon=False)
     fig.tight_layout()
     return fig
