@@ -15,9 +15,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from cnnkit.plot_convolution import draw_convolution_steps  # noqa: E402
+from cnnkit.plot_regularization import plot_batch_norm_statistics  # noqa: E402
 from cnnkit.plot_resnet import draw_residual_blocks  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
@@ -31,6 +33,22 @@ def convolution_steps():
     return draw_convolution_steps(image, kernel, bias=1, stride=2, pad=1)
 
 
+def batch_norm_statistics():
+    """Notebook 06's point about batch norm: a batch whose three channels sit on different scales,
+    normalised with the batch's own statistics (training) and with moving statistics one step
+    into training (inference)."""
+    rng = np.random.default_rng(0)
+    batch = (rng.normal(size=(64, 14, 14, 3)) * [0.5, 1.5, 3.0] + [-2.0, 1.0, 4.0]).astype("float32")
+    layer = keras.layers.BatchNormalization()
+    return plot_batch_norm_statistics({
+        "before batch norm: a batch with three channels on different scales": batch,
+        "after batch norm, training=True (the batch's statistics)":
+            keras.ops.convert_to_numpy(layer(batch, training=True)),
+        "after batch norm, training=False, one step into training (moving statistics)":
+            keras.ops.convert_to_numpy(layer(batch, training=False)),
+    })
+
+
 def residual_block():
     """Notebook 08's residual block, with the identity and the projection shortcut."""
     return draw_residual_blocks(size=28, channels=16, filters=32, stride=2)
@@ -38,6 +56,7 @@ def residual_block():
 
 FIGURES = {
     "01_convolution_steps.png": convolution_steps,
+    "06_batch_norm.png": batch_norm_statistics,
     "08_residual_block.png": residual_block,
 }
 

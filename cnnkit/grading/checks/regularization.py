@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.grading.assertions import call, call_with, describe, fail
+from cnnkit.grading.assertions import as_array, call, call_with, describe, difference, fail, same_values
 from cnnkit.grading.core import exercise
 from cnnkit.grading.oracles import activation_name, build, layers_of, logits, probabilities
 
@@ -279,3 +279,199 @@ def check_build_regularized_cnn(build_regularized_cnn):
     logits(model, shape, classes, text)
     if not any(layer.name == augmenter.name for layer in model.layers):  # the model crossed as a copy
         fail(text, "the augmenter passed in is not part of the model.", "Apply it to the inputs first: x = augmenter(inputs).")
+
+
+# ------------------------------------------------------------------ dropout_forward
+def dropout_with_seed(dropout_forward, x, rate, training, seed):
+    """Harness: call ``dropout_forward(x, rate, training, rng)`` with ``rng =
+    np.random.default_rng(seed)`` (a generator cannot cross as plain data) and say whether the
+    call drew from it: ``{"out": what came back, "rng_used": bool}``."""
+    rng = np.random.default_rng(seed)
+    before = rng.bit_generator.state
+    out = dropout_forward(x, rate, training, rng)
+    return {"out": out, "rng_used": rng.bit_generator.state != before}
+
+
+def _dropped(dropout_forward, x, rate, training, seed):
+    """``(out as a float array, whether rng was drawn from, the call's text)`` for one call."""
+    text = f"dropout_forward(x={describe(x)}, rate={rate}, training={training}, rng=np.random.default_rng({seed}))"
+    record = call_with(dropout_with_seed, dropout_forward, x, rate, training, seed, _shown=text)
+    out = as_array(record["out"], text)
+    if out.shape != x.shape:
+        fail(text, f"returned shape {out.shape}, expected {x.shape}.", "Return an array shaped like x.")
+    if not np.all(np.isfinite(out)):
+        fail(text, "returned NaN or infinite values.")
+    return out, record["rng_used"], text
+
+
+@exercise(NOTEBOOK)
+def check_dropout_forward(dropout_forward):
+    rng = np.random.default_rng(61)
+    x = rng.normal(size=(6, 50)) + 2.0
+    for rate in (0.3, 0.5):
+        out, _, text = _dropped(dropout_forward, x, rate, False, seed=0)
+        if not np.allclose(out, x, atol=1e-12):
+            if np.allclose(out, x / (1 - rate)):
+                hint = ("At inference return x itself: inverted dropout already scaled the survivors up in "
+                        "training, so nothing is scaled at inference.")
+            elif np.any(out == 0):
+                hint = "With training=False nothing is dropped: return x unchanged."
+            else:
+                hint = "At inference dropout is the identity: return x unchanged."
+            fail(text, "changed x at inference.", hint)
+
+    rate, seed = 0.3, 1
+    ones = np.ones((400, 500))
+    out, used, text = _dropped(dropout_forward, ones, rate, True, seed)
+    dropped = float(np.mean(out == 0))
+    survivors = out[out != 0]
+    masks = out != 0
+    if 0 < dropped < 1 and np.all(masks == masks[:1]):
+        fail(text, "every example (row) lost the same entries.",
+             "Draw a mask for the whole array, rng.random(x.shape), not one of x.shape[1:] shared by the batch: "
+             "each example must get its own mask.")
+    if 0 < dropped < 1 and np.all(masks == masks[:, :1]):
+        fail(text, "each example was kept or dropped as a whole.",
+             "Draw one random number per entry, rng.random(x.shape), not one per example.")
+    if abs(dropped - (1 - rate)) < 0.02:
+        fail(text, f"dropped {dropped:.1%} of the entries, expected about {rate:.0%}.",
+             "`rate` is the fraction of entries to DROP (Keras' meaning), not the fraction to keep: keep an entry "
+             "with probability 1 - rate.")
+    if abs(dropped - rate) > 0.02:
+        fail(text, f"dropped {dropped:.1%} of the entries, expected about {rate:.0%}.",
+             "Zero each entry with probability rate, e.g. keep = rng.random(x.shape) >= rate.")
+    if survivors.size and np.allclose(survivors, 1.0):
+        fail(text, f"the kept entries are unchanged, so the mean output is {out.mean():.3f} instead of 1.",
+             "Inverted dropout scales the survivors by 1 / (1 - rate), so that each entry keeps its expected value "
+             "and nothing needs scaling at inference.")
+    if survivors.size and np.allclose(survivors, 1 / rate):
+        fail(text, f"the kept entries are {1 / rate:.4g} times x, so the mean output is {out.mean():.3f} instead of 1.",
+             "Divide the survivors by the keep probability, 1 - rate, not by rate.")
+    if not np.allclose(survivors, 1 / (1 - rate)):
+        fail(text, f"kept entries range from {survivors.min():.4g} to {survivors.max():.4g}, expected each to be "
+                   f"x / (1 - rate) = {1 / (1 - rate):.4g}.",
+             "Each entry is either 0 or x / (1 - rate).")
+    if abs(out.mean() - 1) > 0.02:
+        fail(text, f"the mean output is {out.mean():.3f}, expected about 1: the expectation of x is not kept.")
+
+    again, used_again, _ = _dropped(dropout_forward, ones, rate, True, seed)
+    other, _, _ = _dropped(dropout_forward, ones, rate, True, seed + 1)
+    from_rng = ("Draw the mask with the generator passed in, rng.random(x.shape), not with np.random or a new "
+                "generator, so that the same seed drops the same entries.")
+    if not (used and used_again):
+        fail(text, "never drew a random number from rng.", from_rng)
+    if not np.array_equal(out, again):
+        fail(text, "two calls with the same seed dropped different entries.", from_rng)
+    if np.array_equal(out, other):
+        fail(text, "dropped the same entries for two different seeds.", "Draw the mask from rng on every call.")
+
+    out, _, text = _dropped(dropout_forward, x, 0.5, True, seed=2)
+    if not np.all(np.isclose(out, 0) | np.isclose(out, 2 * x)):
+        fail(text, "some entries are neither 0 nor x / (1 - rate).",
+             "Multiply x by the mask and divide by 1 - rate; do not draw new values.")
+
+
+# ------------------------------------------------------------------ batchnorm_forward
+def keras_batchnorm(x, gamma, beta, running_mean, running_var, training, momentum, eps):
+    """The oracle: ``(out, moving_mean, moving_variance)`` of ``keras.layers.BatchNormalization``
+    (float64) called once on ``x``, starting from the given weights."""
+    import keras
+
+    layer = keras.layers.BatchNormalization(momentum=momentum, epsilon=eps, dtype="float64")
+    layer.build(x.shape)
+    layer.set_weights([gamma, beta, running_mean, running_var])
+    out = keras.ops.convert_to_numpy(layer(x, training=training))
+    return out, keras.ops.convert_to_numpy(layer.moving_mean), keras.ops.convert_to_numpy(layer.moving_variance)
+
+
+def _batchnorm_variant(x, gamma, beta, running_mean, running_var, training, momentum, eps, axes=None, ddof=0,
+                       eps_outside=False, swapped=False, batch_stats=None, update=None):
+    """A known mistake's answer, to name the cause of a wrong one: statistics over other ``axes``,
+    the unbiased variance (``ddof=1``), eps added after the square root, the momentum's roles
+    swapped, ``batch_stats`` forced on or off, the running statistics updated or not (``update``)."""
+    axes = tuple(range(x.ndim - 1)) if axes is None else axes
+    batch_stats = training if batch_stats is None else batch_stats
+    update = training if update is None else update
+    shape = [1] * x.ndim
+    shape[-1] = -1
+    mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, ddof=ddof, keepdims=True)
+    if not batch_stats:
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    scale = np.sqrt(var) + eps if eps_outside else np.sqrt(var + eps)
+    out = gamma * (x - mean) / scale + beta
+    keep = 1 - momentum if swapped else momentum
+    batch_mean, batch_var = x.mean(axis=tuple(range(x.ndim - 1))), x.var(axis=tuple(range(x.ndim - 1)), ddof=ddof)
+    new_mean = keep * running_mean + (1 - keep) * batch_mean if update else running_mean
+    new_var = keep * running_var + (1 - keep) * batch_var if update else running_var
+    return out, new_mean, new_var
+
+
+_BATCHNORM_HINTS = [  # (the mistake as _batchnorm_variant arguments, which output shows it, hint)
+    (dict(batch_stats=True), "out",
+     "At inference (training=False) normalise with running_mean and running_var: a single test image has no "
+     "batch to take statistics from, and its prediction must not depend on the other images."),
+    (dict(batch_stats=False), "out",
+     "In training normalise with this batch's mean and variance; the running statistics are for inference."),
+    (dict(axes=(0,)), "out",
+     "Take the statistics over every axis but the last: axes (0, 1, 2) for (m, n_H, n_W, n_C), one mean and one "
+     "variance per channel."),
+    (dict(eps_outside=True), "out", "Add eps to the variance inside the square root: (x - mean) / np.sqrt(var + eps)."),
+    (dict(ddof=1), "out",
+     "Use the biased variance, x.var(axis=...) with NumPy's default ddof=0 (divide by the count), as Keras does."),
+    (dict(ddof=1), "new_running_var",
+     "Keras updates the moving variance with the biased batch variance (divided by the count, np.var's default "
+     "ddof=0), not the unbiased one (ddof=1, PyTorch's choice)."),
+    (dict(swapped=True), "new_running_mean",
+     "The momentum is the share of the OLD statistics kept: new = momentum * old + (1 - momentum) * batch."),
+    (dict(swapped=True), "new_running_var",
+     "The momentum is the share of the OLD statistics kept: new = momentum * old + (1 - momentum) * batch."),
+    (dict(update=False), "new_running_mean",
+     "In training, update the running statistics: new = momentum * old + (1 - momentum) * batch statistic."),
+    (dict(update=True), "new_running_mean",
+     "At inference return the running statistics unchanged: only training updates them."),
+]
+_BATCHNORM_OUTPUTS = ("out", "new_running_mean", "new_running_var")
+
+
+def _batchnorm_hint(name, got, case):
+    """The hint of the known mistake whose answer ``got`` (output ``name``) matches, if any."""
+    for mistake, output, hint in _BATCHNORM_HINTS:
+        if output == name:
+            variant = _batchnorm_variant(*case, **mistake)[_BATCHNORM_OUTPUTS.index(name)]
+            if got.shape == variant.shape and same_values(got, variant, atol=1e-8):
+                return hint
+    if name == "out":
+        return "out = gamma * (x - mean) / np.sqrt(var + eps) + beta, with gamma and beta per channel."
+    return "new = momentum * old + (1 - momentum) * batch statistic in training; the old value at inference."
+
+
+@exercise(NOTEBOOK)
+def check_batchnorm_forward(batchnorm_forward):
+    rng = np.random.default_rng(62)
+    cases = []
+    # Channels with very different means and spreads (one tiny, where eps matters), running statistics far
+    # from the batch's, and momenta whose roles cannot be confused unnoticed.
+    for shape, momentum, eps in (((4, 3, 3, 3), 0.9, 1e-3), ((5, 4), 0.99, 1e-3), ((2, 4, 3, 3), 0.8, 0.05)):
+        channels = shape[-1]
+        x = rng.normal(size=shape) * np.geomspace(0.05, 3.0, channels) + rng.uniform(-2, 4, channels)
+        gamma, beta = rng.uniform(0.5, 2.0, channels), rng.normal(size=channels)
+        running_mean, running_var = rng.normal(size=channels), rng.uniform(0.5, 2.0, channels)
+        for training in (True, False):
+            cases.append((x, gamma, beta, running_mean, running_var, training, momentum, eps))
+    for case in cases:
+        x, gamma, beta, running_mean, running_var, training, momentum, eps = case
+        text = (f"batchnorm_forward(x={describe(x)}, gamma, beta, running_mean, running_var, training={training}, "
+                f"momentum={momentum}, eps={eps})")
+        result = call(batchnorm_forward, *case)
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            fail(text, f"returned {describe(result)}.", "Return the tuple (out, new_running_mean, new_running_var).")
+        expected = keras_batchnorm(*case)
+        for name, value, theirs in zip(_BATCHNORM_OUTPUTS, result, expected):
+            got = as_array(value, f"{text}, {name}")
+            if got.shape != theirs.shape:
+                hint = ("The running statistics have one value per channel, shape (n_C,): average over every axis "
+                        "but the last." if name != "out" else "out has the shape of x.")
+                fail(text, f"{name} has shape {got.shape}, expected {theirs.shape}.", hint)
+            if not same_values(got, theirs):
+                fail(text, f"{name} differs from keras.layers.BatchNormalization's: {difference(got, theirs)}",
+                     _batchnorm_hint(name, got, case))
