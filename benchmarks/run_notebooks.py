@@ -4,6 +4,7 @@
     python benchmarks/run_notebooks.py --fast 01 02      # fast mode, notebooks 01 and 02
     python benchmarks/run_notebooks.py --update-readme   # also rewrite the README's table
     python benchmarks/run_notebooks.py --readme-only     # rewrite the table from recorded results
+    python benchmarks/run_notebooks.py --slowest 5 08    # also print notebook 08's five slowest cells
 
 Results go to ``benchmarks/results/notebooks-<mode>.json`` (merged with earlier runs), and a
 Markdown table of both modes' times and the default mode's results is printed. Headline results
@@ -18,7 +19,7 @@ import os
 import platform
 import re
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from cnnkit.course import NOTEBOOKS
@@ -51,6 +52,19 @@ def table(rows: dict, fast_rows: dict) -> str:
     return "\n".join(lines)
 
 
+def slowest_cells(notebook, count: int) -> list[tuple[float, int, str]]:
+    """The ``count`` slowest code cells of an executed notebook: (seconds, cell index, first line),
+    read from the execution times nbclient stores in each cell's metadata."""
+    timed = []
+    for index, cell in enumerate(notebook.cells):
+        times = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in times and "shell.execute_reply" in times:
+            start, end = (datetime.fromisoformat(times[key].replace("Z", "+00:00"))
+                          for key in ("iopub.execute_input", "shell.execute_reply"))
+            timed.append(((end - start).total_seconds(), index, cell.source.split("\n", 1)[0][:70]))
+    return sorted(timed, reverse=True)[:count]
+
+
 def load(mode: str) -> dict:
     """Recorded results of one mode ("default" or "fast"), by notebook name; empty if none yet."""
     store = results_file(mode)
@@ -68,6 +82,7 @@ def main(argv=None) -> int:
     parser.add_argument("--update-readme", action="store_true", help="rewrite the README's notebook table")
     parser.add_argument("--readme-only", action="store_true",
                         help="run nothing; rewrite the README's table from the recorded results")
+    parser.add_argument("--slowest", type=int, default=0, metavar="N", help="print each notebook's N slowest cells")
     args = parser.parse_args(argv)
     if args.readme_only:
         args.notebooks, args.update_readme = ["-"], True  # "-" matches no notebook name
@@ -82,6 +97,8 @@ def main(argv=None) -> int:
         rows[path.stem] = {"seconds": round(seconds, 1), "results": parse_results(text_outputs(executed)),
                            "date": date.today().isoformat()}
         print(f"  {seconds:.1f} s  {rows[path.stem]['results']}", flush=True)
+        for cell_seconds, index, first_line in slowest_cells(executed, args.slowest):
+            print(f"    {cell_seconds:6.1f} s  cell {index:3d}  {first_line}")
         # Saved after every notebook, so that an interrupted run keeps what it measured.
         store.parent.mkdir(exist_ok=True)
         store.write_text(json.dumps({"mode": mode, "machine": machine(), "notebooks": rows}, indent=2) + "\n")

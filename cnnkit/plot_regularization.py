@@ -199,3 +199,51 @@ def plot_accuracy_by_technique(train: Mapping[str, Sequence[float]], validation:
     ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, frameon=False)
     fig.tight_layout()
     return fig
+
+
+def plot_paired_gains(validation: Mapping[str, Sequence[float]], baseline: str, seeds: Sequence[int],
+                      title: str | None = None) -> Figure:
+    """Each technique's gain over the baseline, seed by seed: the paired view of a comparison.
+
+    Runs that share a seed share their initial weights and their batch order, so a lucky or
+    unlucky seed lifts or sinks every technique together; the difference taken within a seed
+    cancels that common swing. One row per technique: a dot per seed (labelled with the seed), a
+    bar for the mean gain, and a line at zero, so a technique whose dots all sit right of the
+    line helped with every seed.
+
+    Args:
+        validation: technique -> validation accuracy (fraction in [0, 1]) of each seed, in the
+            order of ``seeds``; the baseline among them.
+        baseline: the technique the others are compared with.
+        seeds: the seeds, one per accuracy.
+        title: the axes' title.
+
+    Returns:
+        The Figure; gains are drawn in percentage points.
+    """
+    if baseline not in validation:
+        raise ValueError(f"the baseline {baseline!r} is not among the techniques {sorted(validation)}.")
+    if any(len(values) != len(seeds) for values in validation.values()):
+        raise ValueError(f"every technique needs one accuracy per seed ({len(seeds)} seeds), got "
+                         f"{ {name: len(values) for name, values in validation.items()} }.")
+    plain = np.asarray(validation[baseline], dtype=float)
+    names = [name for name in validation if name != baseline]
+    gains = {name: 100 * (np.asarray(validation[name], dtype=float) - plain) for name in names}
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(names) + 1.9))
+    rows = np.arange(len(names))[::-1]   # the first technique on top
+    ax.barh(rows, [gains[name].mean() for name in names], height=0.5, color=PALETTE["sky"], edgecolor=STRONG["sky"],
+            label="mean gain over the seeds")
+    for row, name in zip(rows, names):
+        ax.plot(gains[name], np.full(len(seeds), row), "o", ms=5, color=STRONG["blue"])
+        for k, (gain, seed) in enumerate(zip(gains[name], seeds)):  # labels alternate above and below the dots
+            ax.annotate(str(seed), (gain, row), textcoords="offset points", xytext=(0, 6 if k % 2 == 0 else -12),
+                        ha="center", fontsize=7)
+    ax.axvline(0, color="0.2", linewidth=1)
+    ax.set_yticks(rows, names)
+    ax.set_xlabel(f"validation accuracy minus {baseline}'s with the same seed (percentage points)")
+    ax.plot([], [], "o", color=STRONG["blue"], label="one seed (labelled)")
+    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

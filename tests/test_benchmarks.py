@@ -48,3 +48,17 @@ def test_resnet_width_benchmark_prints_one_row_per_width(capsys):
 def test_resnet_width_benchmark_refuses_a_width_of_zero():
     with pytest.raises(SystemExit):
         load_script("resnet_width").main(["--widths", "0"])
+
+
+def test_slowest_cells_reads_the_execution_times_nbclient_stores():
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    for source, start, end in [("fit()\nmore", "12:00:00.000", "12:00:30.500"), ("plot()", "12:00:31", "12:00:32"),
+                               ("import keras", "12:00:00", "12:00:05")]:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["execution"] = {"iopub.execute_input": f"2026-12-01T{start}Z",
+                                      "shell.execute_reply": f"2026-12-01T{end}Z"}
+        notebook.cells.append(cell)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("not timed"))
+    assert load_script("run_notebooks").slowest_cells(notebook, 2) == [(30.5, 0, "fit()"), (5.0, 2, "import keras")]

@@ -11,6 +11,7 @@ from cnnkit.plot_regularization import (  # noqa: E402
     draw_dropout,
     plot_accuracy_by_technique,
     plot_batch_norm_statistics,
+    plot_paired_gains,
     plot_weight_norms,
 )
 from cnnkit.scratch import dropout_forward  # noqa: E402
@@ -99,3 +100,22 @@ def test_accuracy_figure_shows_each_technique_each_seed_and_the_baseline_line():
 def test_accuracy_figure_refuses_a_missing_baseline():
     with pytest.raises(ValueError, match="baseline 'plain'"):
         plot_accuracy_by_technique({"a": [0.9]}, {"a": [0.8]}, baseline="plain")
+
+
+def test_paired_gains_figure_shows_each_seeds_gain_over_the_same_seeds_baseline():
+    validation = {"no regularisation": [0.80, 0.78], "dropout": [0.81, 0.80], "augmentation": [0.79, 0.77]}
+    fig = plot_paired_gains(validation, baseline="no regularisation", seeds=[0, 1], title="gains")
+    (ax,) = fig.axes
+    rows = {tick.get_text(): position for tick, position in zip(ax.get_yticklabels(), ax.get_yticks())}
+    assert rows == {"dropout": 1, "augmentation": 0}   # the first technique on top
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([1.5, -1.0])
+    dots = {round(float(line.get_ydata()[0])): list(line.get_xdata()) for line in ax.get_lines()
+            if line.get_marker() == "o" and len(line.get_xdata())}
+    assert dots[1] == pytest.approx([1.0, 2.0]) and dots[0] == pytest.approx([-1.0, -1.0])
+    assert sorted(text.get_text() for text in ax.texts) == ["0", "0", "1", "1"]
+    assert "percentage points" in ax.get_xlabel() and ax.get_title() == "gains"
+
+
+def test_paired_gains_figure_refuses_a_missing_seed():
+    with pytest.raises(ValueError, match="one accuracy per seed"):
+        plot_paired_gains({"plain": [0.8, 0.8], "dropout": [0.81]}, baseline="plain", seeds=[0, 1])
