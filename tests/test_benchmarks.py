@@ -62,3 +62,17 @@ def test_slowest_cells_reads_the_execution_times_nbclient_stores():
         notebook.cells.append(cell)
     notebook.cells.append(nbformat.v4.new_markdown_cell("not timed"))
     assert load_script("run_notebooks").slowest_cells(notebook, 2) == [(30.5, 0, "fit()"), (5.0, 2, "import keras")]
+
+
+def test_regularization_seeds_benchmark_prints_paired_gains_and_a_verdict_per_technique(capsys):
+    script = load_script("regularization_seeds")
+    assert script.main(["--images", "64", "--epochs", "1", "--seeds", "0", "1", "--techniques", "dropout"]) == 0
+    rows = [line.split(" | ") for line in capsys.readouterr().out.splitlines() if line.startswith("| ")][1:]  # after the header
+    assert [row[0] for row in rows] == ["| no regularisation", "| dropout"]
+    assert rows[0][2] == "+0.000 +0.000" and rows[0][-1] == "– |"   # the baseline's gain over itself
+    assert rows[1][-1] in ("yes |", "no |") and len(rows[1][1].split()) == 2
+
+
+def test_regularization_seeds_benchmark_needs_two_seeds():
+    with pytest.raises(SystemExit):
+        load_script("regularization_seeds").main(["--seeds", "0"])
