@@ -205,9 +205,9 @@ def plot_paired_gains(validation: Mapping[str, Sequence[float]], baseline: str, 
                       title: str | None = None) -> Figure:
     """Each technique's gain over the baseline, seed by seed: the paired view of a comparison.
 
-    Runs that share a seed share their initial weights and their batch order, so a lucky or
-    unlucky seed lifts or sinks every technique together; the difference taken within a seed
-    cancels that common swing. One row per technique: a dot per seed (labelled with the seed), a
+    Runs that share a seed share their batch order and, where their layers are the same, their
+    initial weights, so a lucky or unlucky seed lifts or sinks every technique together; the
+    difference taken within a seed cancels that common swing. One row per technique: a dot per seed (labelled with the seed), a
     bar for the mean gain, and a line at zero, so a technique whose dots all sit right of the
     line helped with every seed.
 

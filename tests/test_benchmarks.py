@@ -71,6 +71,10 @@ def test_regularization_seeds_benchmark_prints_paired_gains_and_a_verdict_per_te
     assert [row[0] for row in rows] == ["| no regularisation", "| dropout"]
     assert rows[0][2] == "+0.000 +0.000" and rows[0][-1] == "– |"   # the baseline's gain over itself
     assert rows[1][-1] in ("yes |", "no |") and len(rows[1][1].split()) == 2
+    plain, dropout = ([float(v) for v in row[1].split()] for row in rows)
+    gains = [float(g) for g in rows[1][2].split()]
+    assert gains == pytest.approx([d - p for d, p in zip(dropout, plain)], abs=0.0011)  # gain = same seed's difference
+    assert float(rows[1][3]) == pytest.approx(sum(gains) / 2, abs=0.0011)
 
 
 def test_regularization_seeds_benchmark_needs_two_seeds():
