@@ -90,10 +90,10 @@ grade: setup
 	$(BIN)/python -m pytest tests/graders --grade=$(GRADE) -q $(PYTEST_ARGS)
 
 # Regenerate the learner notebooks after editing solutions/, and the files written from the course
-# manifest (cnnkit/course.py): the README's notebook table and the Classroom workflow.
+# manifest (cnnkit/course/manifest.py): the README's notebook table and the Classroom workflow.
 notebooks: setup
-	$(BIN)/python -m cnnkit.notebooks
-	$(BIN)/python -m cnnkit.course_files
+	$(BIN)/python -m cnnkit.course.notebooks
+	$(BIN)/python -m cnnkit.course.files
 
 # Run each solution notebook in fast and in default mode; record times and results in the README's table.
 # The README's diagrams, drawn by the same cnnkit functions as the notebooks' figures.

@@ -72,7 +72,7 @@ def write_scenarios(root: Path, checkout: Path) -> dict:
     """Write the submission folders under ``root``; return what the inside run needs."""
     import test_grading_trust as trust
 
-    from cnnkit.notebooks import SOLUTIONS
+    from cnnkit.course.notebooks import SOLUTIONS_DIR
 
     paths = {"victim": root / "harm" / "victim" / f"{trust.NB}.ipynb",
              "canary": checkout / "cnnkit" / "grading" / "checks" / "convolution.py",
@@ -86,7 +86,7 @@ def write_scenarios(root: Path, checkout: Path) -> dict:
     hog = trust._notebook(answers={"zero_pad": trust.RIGHT["zero_pad"], "conv_single_step": HOG})
     (root / "main" / "hog").mkdir()
     (root / "main" / "hog" / f"{trust.NB}.ipynb").write_text(hog, encoding="utf-8")
-    solution = (SOLUTIONS / f"{trust.NB}.ipynb").read_bytes()
+    solution = (SOLUTIONS_DIR / f"{trust.NB}.ipynb").read_bytes()
 
     def learner(folder: Path, name: bytes) -> None:
         place = os.path.join(os.fsencode(folder), name)

@@ -4,7 +4,7 @@
     python benchmarks/grade_submissions.py --learners 10 --jobs 4 --isolation bubblewrap
 
 Writes learner folders (good, partial, stub, hostile, corrupt and missing notebooks, made from
-``solutions/`` by :mod:`cnnkit.grading.batch.samples`) into a temporary folder, grades them with the
+``solutions/`` by :mod:`grading_samples`) into a temporary folder, grades them with the
 grading command into CSV and JSON gradebooks, checks every learner's points and messages and
 that no submission file changed, and prints how many learners passed each exercise and the wall
 time of each isolation level asked for:
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cnnkit.grading.batch.samples import file_hashes, gradebook_errors, make_submissions
+from grading_samples import file_hashes, gradebook_errors, make_submissions
 
 
 def grade_once(folder: Path, out: Path, expected: dict, args: argparse.Namespace, level: str) -> tuple[float, list[str]]:

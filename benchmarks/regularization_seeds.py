@@ -22,9 +22,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from cnnkit.augment.classification import build_augmenter, make_dataset  # noqa: E402
+from cnnkit.config import set_seed  # noqa: E402
 from cnnkit.data import load_fashion_mnist, scale_images  # noqa: E402
 from cnnkit.models.lenet import build_regularized_cnn  # noqa: E402
-from cnnkit.training import set_seed  # noqa: E402
 
 SHIFTS = dict(flip=False, rotation=0, translation=0.05, zoom=0, contrast=0)  # notebook 06's AUGMENTATION
 #: technique -> (build_regularized_cnn's switches, augmenter settings or None, augmenter inside the model?)

@@ -8,7 +8,7 @@
 
 Results go to ``benchmarks/results/notebooks-<mode>.json`` (merged with earlier runs), and a
 Markdown table of both modes' times and the default mode's results is printed. Headline results
-are the ``[result] name: value`` lines a notebook prints with ``cnnkit.results.record``.
+are the ``[result] name: value`` lines a notebook prints with ``cnnkit.course.results.record``.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from cnnkit.course import NOTEBOOKS
-from cnnkit.notebooks import REPO_ROOT, SOLUTIONS, run_notebook, text_outputs
-from cnnkit.results import parse_results
+from cnnkit.config import REPO_ROOT
+from cnnkit.course.manifest import NOTEBOOKS
+from cnnkit.course.notebooks import SOLUTIONS_DIR, run_notebook, text_outputs
+from cnnkit.course.results import parse_results
 
 README = REPO_ROOT / "README.md"
 #: Seconds one cell may run in the benchmark: default mode's training cells take minutes.
@@ -87,7 +88,7 @@ def main(argv=None) -> int:
     if args.readme_only:
         args.notebooks, args.update_readme = ["-"], True  # "-" matches no notebook name
     mode = "fast" if args.fast else "default"
-    paths = [SOLUTIONS / f"{entry.stem}.ipynb" for entry in NOTEBOOKS
+    paths = [SOLUTIONS_DIR / f"{entry.stem}.ipynb" for entry in NOTEBOOKS
              if not args.notebooks or any(entry.stem.startswith(prefix) for prefix in args.notebooks)]
     store = results_file(mode)
     rows = load(mode)

@@ -1,4 +1,4 @@
-"""Course-wide settings: fast mode, paths and the repository the notebooks point at."""
+"""Course-wide settings: fast mode, offline mode, seeds, paths and the repository the notebooks point at."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ OFFLINE_ENV = "CNNKIT_OFFLINE"
 
 #: Set this to a folder to use it instead of the repository's ``data/`` folder.
 DATA_DIR_ENV = "CNNKIT_DATA_DIR"
+
+#: The repository's root folder: the parent of the installed ``cnnkit`` package (an editable install or a
+#: checkout on the path). Every path of the course (solutions/, notebooks/, data/, README.md) starts here.
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 #: The GitHub repository (owner/name) that Colab badges and the Colab setup cell use.
 COURSE_REPO = "cnn-course/cnn-course"
@@ -46,12 +50,30 @@ def by_mode(default: T, fast: T) -> T:
     return fast if fast_mode() else default
 
 
+def set_seed(seed: int, deterministic: bool = False) -> None:
+    """Seed Python's ``random``, NumPy and TensorFlow at once, so that weight initialisation,
+    shuffling and dropout repeat from run to run.
+
+    Args:
+        seed: any int.
+        deterministic: also make TensorFlow pick deterministic kernels
+            (``tf.config.experimental.enable_op_determinism``); needed on GPUs, slower, and it
+            cannot be switched off again in the same process. On a CPU the seed is usually enough.
+    """
+    import keras  # imported here so that reading a setting never loads TensorFlow
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+
 def data_dir() -> Path:
     """The project's data folder: ``$CNNKIT_DATA_DIR``, else ``data/`` beside the package."""
     configured = os.environ.get(DATA_DIR_ENV)
     if configured:
         return Path(configured).expanduser()
-    return Path(__file__).resolve().parent.parent / "data"
+    return REPO_ROOT / "data"
 
 
 def keras_cache_dir() -> Path:

@@ -18,9 +18,9 @@ matplotlib.use("Agg")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from cnnkit.plot_convolution import draw_convolution_steps  # noqa: E402
-from cnnkit.plot_regularization import plot_batch_norm_statistics  # noqa: E402
-from cnnkit.plot_resnet import draw_residual_blocks  # noqa: E402
+from cnnkit.plot.convolution import draw_convolution_steps  # noqa: E402
+from cnnkit.plot.regularization import plot_batch_norm_statistics  # noqa: E402
+from cnnkit.plot.resnet import draw_residual_blocks  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
 DPI = 100

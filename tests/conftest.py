@@ -28,14 +28,14 @@ def pytest_addoption(parser):
 def solution_results():
     """``solution_results(notebook)`` -> {exercise: Result} of grading the solution notebook, computed
     once per test run and shared by every test that needs it."""
+    from cnnkit.course.notebooks import SOLUTIONS_DIR
     from cnnkit.grading import exercises_of, load_exercises, run_checks
-    from cnnkit.notebooks import SOLUTIONS
 
     cache: dict[str, dict] = {}
 
     def results(notebook: str) -> dict:
         if notebook not in cache:
-            functions = load_exercises(SOLUTIONS / f"{notebook}.ipynb")
+            functions = load_exercises(SOLUTIONS_DIR / f"{notebook}.ipynb")
             cache[notebook] = {name: run_checks(name, functions.get(name)) for name in exercises_of(notebook)}
         return cache[notebook]
 

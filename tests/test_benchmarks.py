@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cnnkit.course import NOTEBOOKS
+from cnnkit.course.manifest import NOTEBOOKS
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 from lab_server import TOKEN, running_lab
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "build" / "test-artifacts" / "browser"
+from cnnkit.config import REPO_ROOT
+
+ARTIFACTS = REPO_ROOT / "build" / "test-artifacts" / "browser"
 NOTEBOOK = "01_convolution_basics.ipynb"
 #: Seconds to wait for a cell's output: the first run imports TensorFlow in a fresh kernel.
 OUTPUT_SECONDS = 180
@@ -112,7 +112,7 @@ def _wait_for_output(driver, cell, text: str, shot: str) -> str:
 def test_learner_answers_and_reads_the_verdict(browser, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     root = tmp_path / "course"
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")  # the learner's files are never touched
+    shutil.copytree(REPO_ROOT / "notebooks", root / "notebooks")  # the learner's files are never touched
     state = tmp_path / "state"
     state.mkdir()
     # Lab draws only the cells in view by default: draw them all so that the test can find them;

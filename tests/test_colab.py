@@ -21,10 +21,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from cnnkit.config import COURSE_REPO
+from cnnkit.config import COURSE_REPO, REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "build" / "test-artifacts" / "colab"
+ARTIFACTS = REPO_ROOT / "build" / "test-artifacts" / "colab"
 #: A representative subset: NumPy on shipped photos, Keras on Fashion-MNIST, generated scenes.
 NOTEBOOKS = ("01_convolution_basics", "04_first_cnn_with_keras", "10_segmentation_unet")
 CELL_SECONDS = 600
@@ -32,7 +31,7 @@ COLAB_STUB = '"""Stands in for Colab\'s module: notebooks only ask whether it is
 
 
 def _committed_checkout_or_skip() -> None:
-    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+    if not (REPO_ROOT / ".git").exists() or shutil.which("git") is None:
         pytest.skip("needs git and a git checkout of the course: pip installs cnnkit from a git URL")
 
 
@@ -67,7 +66,7 @@ def _colab_like_environment(tmp_path: Path, monkeypatch) -> str:
     startup.mkdir(parents=True)
     (startup / "00-colab.py").write_text("import google.colab  # Colab's kernels have it imported\n")
     git_config = tmp_path / "gitconfig"
-    git_config.write_text(f'[url "{ROOT.as_uri()}"]\n\tinsteadOf = https://github.com/{COURSE_REPO}\n'
+    git_config.write_text(f'[url "{REPO_ROOT.as_uri()}"]\n\tinsteadOf = https://github.com/{COURSE_REPO}\n'
                           f'[safe]\n\tdirectory = *\n')
     for name, value in {"JUPYTER_PATH": str(tmp_path / "jupyter"), "IPYTHONDIR": str(tmp_path / "ipython"),
                         "PYTHONPATH": str(tmp_path / "stub"), "GIT_CONFIG_GLOBAL": str(git_config),
@@ -92,7 +91,7 @@ def colab_kernel(tmp_path_factory):
 def test_notebook_runs_alone_as_in_colab(stem, colab_kernel, tmp_path):
     folder = tmp_path / "content"  # Colab's empty working folder
     folder.mkdir()
-    shutil.copy(ROOT / "solutions" / f"{stem}.ipynb", folder)
+    shutil.copy(REPO_ROOT / "solutions" / f"{stem}.ipynb", folder)
     notebook = nbformat.read(folder / f"{stem}.ipynb", as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell("import cnnkit; print('cnnkit from', cnnkit.__file__)"))
     client = NotebookClient(notebook, kernel_name=colab_kernel, timeout=CELL_SECONDS,
@@ -105,4 +104,4 @@ def test_notebook_runs_alone_as_in_colab(stem, colab_kernel, tmp_path):
     outputs = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
     assert "✗" not in outputs, f"a check failed in {stem} run as in Colab; see {ARTIFACTS / stem}.ipynb"
     where = outputs.rsplit("cnnkit from ", 1)[1].strip()
-    assert str(ROOT) not in where, f"the notebook used this checkout's cnnkit ({where}), not the installed one"
+    assert str(REPO_ROOT) not in where, f"the notebook used this checkout's cnnkit ({where}), not the installed one"

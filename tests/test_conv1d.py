@@ -70,7 +70,7 @@ def test_fcn_takes_any_length_and_its_logits_are_the_mean_of_the_class_activatio
     x = RNG.normal(size=(2, 40, 2)).astype("float32")
     assert model(x).shape == (2, 3) and model(x[:, :23]).shape == (2, 3)
     features = keras.Model(model.input, model.get_layer("block3_relu").output)(x).numpy()
-    kernel, bias = model.get_layer("classifier").get_weights()
+    kernel, bias = model.get_layer("predictions").get_weights()
     cam = features @ kernel  # (batch, steps, classes): what the notebook draws
     np.testing.assert_allclose(cam.mean(axis=1) + bias, model(x).numpy(), atol=1e-4)
     with pytest.raises(ValueError, match="one entry per block"):
@@ -89,7 +89,7 @@ def test_text_cnn_maps_token_ids_to_logits_with_the_parameters_it_should_have():
 
 # ------------------------------------------------------------------ figures
 def test_dilated_stack_figure_marks_exactly_the_receptive_field():
-    from cnnkit.plot_sequences import show_dilated_causal_stack
+    from cnnkit.plot.sequences import show_dilated_causal_stack
 
     ax = show_dilated_causal_stack(2, [1, 2, 4])
     orange = [c for c in ax.collections if np.allclose(c.get_facecolor()[0][:3], matplotlib.colors.to_rgb("tab:orange"))]
@@ -100,7 +100,7 @@ def test_dilated_stack_figure_marks_exactly_the_receptive_field():
 
 
 def test_class_activation_figure_checks_its_shapes():
-    from cnnkit.plot_sequences import show_class_activation
+    from cnnkit.plot.sequences import show_class_activation
 
     ax = show_class_activation(np.sin(np.arange(20.0)), np.arange(20.0), title="t")
     assert ax.get_title() == "t"

@@ -14,7 +14,7 @@ import pytest
 from cnnkit import scratch
 from cnnkit.augment.classification import build_augmenter, make_dataset
 from cnnkit.augment.joint import augment_pair, random_affine
-from cnnkit.data import load_oxford_pets, make_shapes, sample_image, to_dataset
+from cnnkit.data import load_oxford_pets, make_shapes, sample_image
 from cnnkit.models import classic, lenet, resnet, unet
 
 # ------------------------------------------------------------------ classifier output
@@ -119,7 +119,7 @@ def test_joint_rotation_in_degrees_is_refused_with_a_hint():
 
 
 # ------------------------------------------------------------------ names and defaults
-@pytest.mark.parametrize("function", [to_dataset, make_dataset])
+@pytest.mark.parametrize("function", [make_dataset])
 def test_datasets_are_not_shuffled_unless_asked(function):
     assert inspect.signature(function).parameters["shuffle"].default is False
 

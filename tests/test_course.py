@@ -1,4 +1,4 @@
-"""The course manifest (cnnkit/course.py) and the files written from it."""
+"""The course manifest (cnnkit/course/manifest.py) and the files written from it."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ import nbformat
 import pytest
 
 from cnnkit import course_files
-from cnnkit.course import NOTEBOOKS, notebook, notebook_of_exercise
-from cnnkit.notebooks import SOLUTIONS, exercise_name
+from cnnkit.course.manifest import NOTEBOOKS, notebook, notebook_of_exercise
+from cnnkit.course.notebooks import SOLUTIONS_DIR, exercise_name
 
 
 def test_every_solution_notebook_is_in_the_manifest_and_back():
-    assert [entry.stem for entry in NOTEBOOKS] == sorted(path.stem for path in SOLUTIONS.glob("*.ipynb"))
+    assert [entry.stem for entry in NOTEBOOKS] == sorted(path.stem for path in SOLUTIONS_DIR.glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.stem)
 def test_manifest_lists_the_exercises_in_the_order_the_notebook_presents_them(entry):
-    cells = nbformat.read(SOLUTIONS / f"{entry.stem}.ipynb", as_version=4).cells
+    cells = nbformat.read(SOLUTIONS_DIR / f"{entry.stem}.ipynb", as_version=4).cells
     names = [exercise_name(cell.source) for cell in cells if cell.cell_type == "code"]
     assert tuple(name for name in names if name) == entry.exercises
 
@@ -31,7 +31,7 @@ def test_lookups_by_stem_number_and_exercise():
 
 def test_readme_table_and_classroom_workflow_are_up_to_date():
     stale = course_files.stale_files()
-    assert not stale, f"{[path.name for path in stale]} out of date: run python -m cnnkit.course_files"
+    assert not stale, f"{[path.name for path in stale]} out of date: run python -m cnnkit.course.files"
 
 
 def test_classroom_workflow_grades_each_notebook_in_its_own_step():
@@ -49,6 +49,6 @@ def test_classroom_workflow_grades_each_notebook_in_its_own_step():
 
 @pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.stem)
 def test_manifest_names_modules_that_exist(entry):
-    assert importlib.util.find_spec(f"cnnkit.grading.checks.{entry.checks}") is not None, entry.checks
+    assert importlib.util.find_spec(f"cnnkit.grading.checks.{entry.topic}") is not None, entry.topic
     for module in entry.library:
         assert importlib.util.find_spec(module) is not None, module

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cnnkit.augment.classification import make_dataset
 from cnnkit.data import (
     FASHION_MNIST_CLASSES,
     CorruptDataError,
@@ -23,7 +24,6 @@ from cnnkit.data import (
     read_idx,
     remote,
     sample_image,
-    to_dataset,
 )
 
 DEBIAN_FASHION = Path("/usr/share/datasets/fashion-mnist")
@@ -283,22 +283,22 @@ def test_shapes_are_fast_enough_to_make_on_the_fly():
 
 
 # ------------------------------------------------------------------ tf.data
-def test_to_dataset_batches_shuffles_on_request_and_keeps_pairs():
+def test_make_dataset_batches_shuffles_on_request_and_keeps_pairs():
     x = np.arange(10, dtype=np.float32)[:, None]
     y = np.arange(10)
-    batches = list(to_dataset(x, y, batch_size=4, shuffle=True, seed=0))
+    batches = list(make_dataset(x, y, batch_size=4, shuffle=True, seed=0))
     assert [len(bx) for bx, _ in batches] == [4, 4, 2]
     xs = np.concatenate([bx.numpy()[:, 0] for bx, _ in batches])
     ys = np.concatenate([by.numpy() for _, by in batches])
     np.testing.assert_array_equal(xs, ys)                 # pairs stay together
     assert sorted(ys.tolist()) == list(range(10)) and ys.tolist() != list(range(10))
-    ordered = np.concatenate([bx.numpy()[:, 0] for bx in to_dataset(x, batch_size=3)])  # in order by default
+    ordered = np.concatenate([bx.numpy()[:, 0] for bx in make_dataset(x, batch_size=3)])  # in order by default
     np.testing.assert_array_equal(ordered, x[:, 0])
 
 
-def test_to_dataset_rejects_mismatched_lengths():
+def test_make_dataset_rejects_mismatched_lengths():
     with pytest.raises(ValueError, match="same length"):
-        to_dataset(np.zeros((3, 2)), np.zeros(4))
+        make_dataset(np.zeros((3, 2)), np.zeros(4))
 
 
 def test_shapes_max_occlusion_keeps_each_shape_mostly_visible():

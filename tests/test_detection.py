@@ -4,7 +4,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from cnnkit.detection import (
+from cnnkit.topics.detection import (
     average_precision,
     box_iou,
     centers_to_corners,

@@ -1,4 +1,4 @@
-"""cnnkit.distributed: MirroredStrategy on logical CPU devices, which must run in a process of its own."""
+"""cnnkit.training.distributed: MirroredStrategy on logical CPU devices, which must run in a process of its own."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def run_python(*args):
 
 
 def test_mirrored_training_keeps_the_replicas_identical():
-    result = run_python("-m", "cnnkit.distributed", "--images", "256")
+    result = run_python("-m", "cnnkit.training.distributed", "--images", "256")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "[result] replicas in sync: 2" in result.stdout
     assert "largest difference between them: 0.0e+00" in result.stdout
@@ -22,7 +22,7 @@ def test_mirrored_training_keeps_the_replicas_identical():
 
 def test_splitting_after_tensorflow_started_says_what_to_do():
     code = ("import tensorflow as tf\ntf.constant(1.0) + 1.0\n"
-            "from cnnkit.distributed import split_cpu\nsplit_cpu(2)")
+            "from cnnkit.training.distributed import split_cpu\nsplit_cpu(2)")
     result = run_python("-c", code)
     assert result.returncode != 0
     assert "split_cpu must run before TensorFlow runs anything" in result.stderr

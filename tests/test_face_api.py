@@ -8,7 +8,7 @@ import pytest
 
 from cnnkit.data import face_api, remote
 from cnnkit.data.remote import CorruptDataError, DataNotFoundError
-from cnnkit.detection import box_iou
+from cnnkit.topics.detection import box_iou
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def _reference_forward(tensors, batch):
 def test_keras_rebuild_computes_what_the_package_computes():
     from cnnkit.models.tiny_face_detector import build_tiny_face_detector, set_face_api_weights
 
-    model = build_tiny_face_detector(input_size=96, weights=None)
+    model = build_tiny_face_detector(image_size=96, weights=None)
     rng = np.random.default_rng(0)
     tensors = {}
     for layer in model.layers:
@@ -130,7 +130,7 @@ def test_preprocess_pads_at_the_bottom_right_and_normalises_like_the_package():
     from cnnkit.models.tiny_face_detector import MEAN_RGB, preprocess
 
     image = np.ones((32, 64, 3))  # white, wider than tall
-    batch, side = preprocess(image, input_size=64)
+    batch, side = preprocess(image, image_size=64)
     assert batch.shape == (1, 64, 64, 3) and side == 64
     np.testing.assert_allclose(batch[0, 5, 5], (255 - MEAN_RGB) / 255, rtol=1e-5)
     np.testing.assert_allclose(batch[0, 60, 5], -MEAN_RGB / 255, rtol=1e-5)

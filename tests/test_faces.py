@@ -1,4 +1,4 @@
-"""cnnkit.faces: distances, triplet losses and their mining, verification scores; and face crops."""
+"""cnnkit.topics.faces: distances, triplet losses and their mining, verification scores; and face crops."""
 
 import itertools
 
@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from cnnkit.data import sample_image
 from cnnkit.data.face_crops import crop_face, detect_faces
-from cnnkit.faces import (
+from cnnkit.topics.faces import (
     batch_hard_triplet_loss,
     identify,
     mined_triplet_loss,

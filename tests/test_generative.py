@@ -1,4 +1,4 @@
-"""cnnkit.generative and cnnkit.models.generative: the VAE's pieces against closed forms, the GAN
+"""cnnkit.topics.generative and cnnkit.models.autoencoder: the VAE's pieces against closed forms, the GAN
 losses and step, the Fréchet distance, nearest neighbours, the model builders and the figures of
 notebook 16."""
 
@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cnnkit.generative import (
+from cnnkit.models.autoencoder import (
+    VAE,
+    build_autoencoder,
+    build_conditional_discriminator,
+    build_conditional_generator,
+    build_decoder,
+    build_encoder,
+)
+from cnnkit.topics.generative import (
     discriminator_loss,
     frechet_distance,
     gan_train_step,
@@ -18,14 +26,6 @@ from cnnkit.generative import (
     nearest_neighbours,
     reparameterize,
     vae_loss,
-)
-from cnnkit.models.generative import (
-    VAE,
-    build_autoencoder,
-    build_conditional_discriminator,
-    build_conditional_generator,
-    build_decoder,
-    build_encoder,
 )
 
 
@@ -103,9 +103,9 @@ def test_non_saturating_generator_loss_keeps_its_gradient_when_the_discriminator
 
 def _tiny_gan():
     keras.utils.set_random_seed(0)
-    generator = build_conditional_generator(latent_dim=4, num_classes=3, image_shape=(8, 8, 1), base_filters=4,
+    generator = build_conditional_generator(latent_dim=4, num_classes=3, output_shape=(8, 8, 1), base_filters=4,
                                             embedding_dim=2)
-    discriminator = build_conditional_discriminator(num_classes=3, image_shape=(8, 8, 1), base_filters=4)
+    discriminator = build_conditional_discriminator(num_classes=3, input_shape=(8, 8, 1), base_filters=4)
     return generator, discriminator
 
 
@@ -204,7 +204,7 @@ def test_figures_of_notebook_16():
     import matplotlib
 
     matplotlib.use("Agg")
-    from cnnkit.plot_generative import show_gan_game, show_latent_manifold, show_reparameterization_trick
+    from cnnkit.plot.generative import show_gan_game, show_latent_manifold, show_reparameterization_trick
 
     assert show_reparameterization_trick().axes and show_gan_game().axes
     figure = show_latent_manifold(np.zeros((3, 3, 4, 4, 1)), [-1.0, 0.0, 1.0])

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from cnnkit.course.notebooks import SOLUTIONS_DIR, write_learner_version
 from cnnkit.grading import EXERCISES, graded_notebooks, load_exercises, run_checks
 from cnnkit.grading.core import NOT_IMPLEMENTED
-from cnnkit.notebooks import SOLUTIONS, write_learner_version
 
 MISTAKES = sorted(Path(__file__).parent.joinpath("mistakes").glob("*/*.py"))
-NOTEBOOKS = graded_notebooks()
+GRADED = graded_notebooks()
 
 
 def _module(path: Path):
@@ -23,15 +23,15 @@ def _module(path: Path):
     return module
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
+@pytest.mark.parametrize("notebook", GRADED)
 def test_solutions_pass_every_check(notebook, solution_results):
     failures = [result.line() for result in solution_results(notebook).values() if not result.passed]
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
+@pytest.mark.parametrize("notebook", GRADED)
 def test_stubs_fail_every_check(notebook, tmp_path):
-    functions = load_exercises(write_learner_version(SOLUTIONS / f"{notebook}.ipynb", tmp_path))
+    functions = load_exercises(write_learner_version(SOLUTIONS_DIR / f"{notebook}.ipynb", tmp_path))
     for name, ex in EXERCISES.items():
         if ex.notebook == notebook:
             result = run_checks(name, functions.get(name))
@@ -40,7 +40,7 @@ def test_stubs_fail_every_check(notebook, tmp_path):
 
 def test_every_notebook_with_exercises_has_mistakes():
     folders = {path.parent.name for path in MISTAKES}
-    assert set(NOTEBOOKS) <= folders, f"no known mistakes for {set(NOTEBOOKS) - folders}"
+    assert set(GRADED) <= folders, f"no known mistakes for {set(GRADED) - folders}"
 
 
 @pytest.mark.parametrize("path", MISTAKES, ids=[f"{p.parent.name}/{p.stem}" for p in MISTAKES])

@@ -13,7 +13,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from grading_samples import file_hashes, gradebook_errors, make_submissions
 
+from cnnkit.config import REPO_ROOT
+from cnnkit.course.notebooks import SOLUTIONS_DIR
 from cnnkit.grading import exercise, exercises_of
 from cnnkit.grading.batch.command import batches, parse_size, resolve_notebook
 from cnnkit.grading.batch.discovery import find_submissions, identify
@@ -36,11 +39,9 @@ from cnnkit.grading.batch.manifest import (
     verify,
     write_manifest,
 )
-from cnnkit.grading.batch.samples import file_hashes, gradebook_errors, make_submissions
-from cnnkit.notebooks import REPO_ROOT, SOLUTIONS
 
 NB = "01_convolution_basics"
-SOLUTION = SOLUTIONS / f"{NB}.ipynb"
+SOLUTION = SOLUTIONS_DIR / f"{NB}.ipynb"
 
 
 def run_command(*args, cwd=REPO_ROOT):

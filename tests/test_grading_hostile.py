@@ -14,18 +14,18 @@ import signal
 
 import nbformat
 import pytest
+from grading_samples import file_hashes, replace_answer
 from nbformat.v4 import new_code_cell
 
+from cnnkit.course.notebooks import SOLUTIONS_DIR, exercise_name
 from cnnkit.grading import graded_notebooks
 from cnnkit.grading.batch.command import grade
 from cnnkit.grading.batch.discovery import find_submissions
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.manifest import hash_package
-from cnnkit.grading.batch.samples import file_hashes, replace_answer
-from cnnkit.notebooks import SOLUTIONS, exercise_name
 
 NOTEBOOK = "01_convolution_basics"
-OTHER_NOTEBOOKS = [nb for nb in graded_notebooks() if nb != NOTEBOOK and (SOLUTIONS / f"{nb}.ipynb").is_file()]
+OTHER_NOTEBOOKS = [nb for nb in graded_notebooks() if nb != NOTEBOOK and (SOLUTIONS_DIR / f"{nb}.ipynb").is_file()]
 EXERCISES = ["zero_pad", "conv_single_step", "conv_output_size", "conv_param_count", "conv_forward"]
 LIMITS = Limits(exercise_seconds=15, load_seconds=120, memory_bytes=int(1.5 * 2**30))
 RIGHT = {  # correct one-line answers, so that a hostile line can come first and the answer still pass
@@ -55,7 +55,7 @@ DELETE = ("import glob, os\nif not os.environ.get('DELETED'):\n    os.environ['D
 def _build(answers=None, cells=None, remove=(), extra=()):
     """Notebook 01 from its solution: ``answers`` replace answer blocks, ``cells`` whole exercise
     cells, ``remove`` drops exercise cells, ``extra`` appends code cells."""
-    notebook = nbformat.read(SOLUTIONS / f"{NOTEBOOK}.ipynb", as_version=4)
+    notebook = nbformat.read(SOLUTIONS_DIR / f"{NOTEBOOK}.ipynb", as_version=4)
     kept = []
     for cell in notebook.cells:
         name = exercise_name(cell.source) if cell.cell_type == "code" else None
@@ -105,7 +105,7 @@ def graded(tmp_path_factory):
         (folder / learner).mkdir(parents=True)
         (folder / learner / f"{NOTEBOOK}.ipynb").write_text(text, encoding="utf-8")
     for other in OTHER_NOTEBOOKS:  # graded after notebook 01, whose zero_pad deletes every file it can
-        (folder / "output_and_files" / f"{other}.ipynb").write_bytes((SOLUTIONS / f"{other}.ipynb").read_bytes())
+        (folder / "output_and_files" / f"{other}.ipynb").write_bytes((SOLUTIONS_DIR / f"{other}.ipynb").read_bytes())
     (folder / "crashes" / "numpy.py").write_text("raise SystemExit('a module beside the notebook must not shadow numpy')")
     for learner, content in {"truncated_json": '{"cells": [{"cell_type": "code", "source": "def',
                              "binary": "\x00\x01\x02 not a notebook \xff", "empty": "",

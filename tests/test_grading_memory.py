@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from test_grading_trust import RIGHT, _notebook
 
+from cnnkit.course.notebooks import SOLUTIONS_DIR
 from cnnkit.grading.batch.command import grade
 from cnnkit.grading.batch.discovery import find_submissions
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.manifest import hash_package
 from cnnkit.grading.batch.sandbox import BUBBLEWRAP, PROCESS_LIMITS, choose, isolation
 from cnnkit.grading.batch.watchdog import Sandbox
-from cnnkit.notebooks import SOLUTIONS
 
 NB = "01_convolution_basics"
 MB = 2**20
@@ -61,7 +61,7 @@ def _learners(level: str) -> dict[str, str]:
         "hog": _notebook(answers={"zero_pad": RIGHT["zero_pad"], "conv_single_step": FORK_AND_SHARE,
                                   "conv_output_size": MEMFDS, "conv_param_count": third}),
         "swarm": _notebook(answers={"zero_pad": SWARM}),
-        "good": (SOLUTIONS / f"{NB}.ipynb").read_text(encoding="utf-8"),
+        "good": (SOLUTIONS_DIR / f"{NB}.ipynb").read_text(encoding="utf-8"),
     }
 
 

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grading_samples import file_hashes, replace_answer
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
+from cnnkit.course.notebooks import SOLUTIONS_DIR, exercise_name
 from cnnkit.grading.batch.command import grade
 from cnnkit.grading.batch.discovery import AmbiguousLayout, clean_name, find_submissions
 from cnnkit.grading.batch.gradebook import write_csv, write_json, write_junit
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.manifest import hash_package
-from cnnkit.grading.batch.samples import file_hashes, replace_answer
 from cnnkit.grading.batch.sandbox import BUBBLEWRAP, isolation
-from cnnkit.notebooks import SOLUTIONS, exercise_name
 
 NB, NB05 = "01_convolution_basics", "05_training_cnns"
 LIMITS = Limits(exercise_seconds=20, load_seconds=180, memory_bytes=int(1.5 * 2**30))
@@ -47,7 +47,7 @@ needs_bubblewrap = pytest.mark.skipif(not OS_ISOLATED, reason="only bubblewrap h
 def _notebook(answers=None, cells=None, extra=(), source=NB, first=()):
     """A notebook from a solution: ``answers`` replace answer blocks, ``cells`` whole exercise cells,
     ``extra`` cells go last and ``first`` cells first (raw dicts allowed, to make malformed cells)."""
-    notebook = nbformat.read(SOLUTIONS / f"{source}.ipynb", as_version=4)
+    notebook = nbformat.read(SOLUTIONS_DIR / f"{source}.ipynb", as_version=4)
     for cell in notebook.cells:
         name = exercise_name(cell.source) if cell.cell_type == "code" else None
         if name in (answers or {}):
@@ -250,12 +250,12 @@ def test_the_isolation_level_is_in_every_output(run):
 # ------------------------------------------------------------------ discovery and gradebooks (kind 6)
 def _solution(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes((SOLUTIONS / f"{NB}.ipynb").read_bytes())
+    path.write_bytes((SOLUTIONS_DIR / f"{NB}.ipynb").read_bytes())
 
 
 def test_links_to_solutions_or_to_another_learner_are_refused(tmp_path):
     _solution(tmp_path / "alice" / f"{NB}.ipynb")
-    (tmp_path / "mallory").symlink_to(SOLUTIONS, target_is_directory=True)
+    (tmp_path / "mallory").symlink_to(SOLUTIONS_DIR, target_is_directory=True)
     (tmp_path / "eve").mkdir()
     (tmp_path / "eve" / f"{NB}.ipynb").symlink_to(tmp_path / "alice" / f"{NB}.ipynb")
     found = {(s.learner, s.notebook): s for s in find_submissions([tmp_path])}

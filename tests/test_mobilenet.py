@@ -16,7 +16,7 @@ from cnnkit.data.remote import CorruptDataError, DataNotFoundError, fetch, packa
 from cnnkit.data.torch_pickle import read_state_dict
 from cnnkit.models import mobilenet
 from cnnkit.models.complexity import count_macs
-from cnnkit.transfer import build_transfer_model, compile_classifier, unfreeze_top
+from cnnkit.topics.transfer_learning import build_transfer_model, compile_classifier, unfreeze_top
 
 # Classes 281-285 are ImageNet's domestic cats: tabby, tiger cat, Persian, Siamese, Egyptian cat.
 CAT_CLASSES = range(281, 286)

@@ -12,12 +12,11 @@ import nbformat
 import pytest
 
 from cnnkit.config import COURSE_REPO
-from cnnkit.course import NOTEBOOKS as COURSE
-from cnnkit.grading import exercises_of, graded_notebooks
-from cnnkit.notebooks import (
+from cnnkit.course.manifest import NOTEBOOKS as COURSE
+from cnnkit.course.notebooks import (
     BEGIN_SOLUTION,
     END_SOLUTION,
-    SOLUTIONS,
+    SOLUTIONS_DIR,
     STUB,
     MarkerError,
     exercise_name,
@@ -27,9 +26,10 @@ from cnnkit.notebooks import (
     strip_solutions,
     text_outputs,
 )
-from cnnkit.results import parse_results
+from cnnkit.course.results import parse_results
+from cnnkit.grading import exercises_of, graded_notebooks
 
-SOLUTION_PATHS = sorted(SOLUTIONS.glob("*.ipynb"))
+SOLUTION_PATHS = sorted(SOLUTIONS_DIR.glob("*.ipynb"))
 IDS = [path.stem for path in SOLUTION_PATHS]
 # Which library modules keep the solutions of which notebook, verbatim (the course manifest says).
 LIBRARY_COPIES = {entry.stem: entry.library for entry in COURSE if entry.library}
@@ -123,7 +123,7 @@ def _solution_sources(path):
 def test_library_keeps_the_notebook_solutions_verbatim(notebook):
     names = LIBRARY_COPIES[notebook]
     modules = [importlib.import_module(name) for name in names]
-    for name, source in _solution_sources(SOLUTIONS / f"{notebook}.ipynb").items():
+    for name, source in _solution_sources(SOLUTIONS_DIR / f"{notebook}.ipynb").items():
         if name in PRACTICE_ONLY[notebook]:
             assert not any(hasattr(module, name) for module in modules), (
                 f"{name} of {notebook} is practice only (the manifest says), yet a library module keeps it")
@@ -147,5 +147,5 @@ def test_solution_notebook_runs_offline_in_fast_mode(path):
     checks = [line for line in printed.splitlines() if line.startswith(("✓ ", "✗ "))]
     assert all(line.startswith("✓ ") for line in checks), "\n".join(checks)
     assert len(checks) == len(exercises_of(path.stem)), "every exercise's check cell must run once"
-    assert parse_results(printed), "the notebook reports no headline result with cnnkit.results.record"
+    assert parse_results(printed), "the notebook reports no headline result with cnnkit.course.results.record"
     print(f"{path.name}: {seconds:.1f} s in fast mode")

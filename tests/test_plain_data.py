@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from cnnkit import course
+from cnnkit.course import manifest
 from cnnkit.grading import exercises_of, graded_notebooks, run_checks
 from cnnkit.grading.learner import (
     InProcess,
@@ -84,13 +84,13 @@ def harness_for_tests(func, value):
 
 
 def test_harnesses_cross_by_name_and_only_from_cnnkit_grading():
-    from cnnkit.grading.oracles import with_tensors
+    from cnnkit.grading.harnesses import with_tensors
 
-    assert harness_reference(with_tensors) == "cnnkit.grading.oracles:with_tensors"
-    assert harness_named("cnnkit.grading.oracles:with_tensors") is with_tensors
+    assert harness_reference(with_tensors) == "cnnkit.grading.harnesses:with_tensors"
+    assert harness_named("cnnkit.grading.harnesses:with_tensors") is with_tensors
     with pytest.raises(TypeError, match="module-level function of a cnnkit.grading module"):
         harness_reference(harness_for_tests)
-    for reference in ("os:system", "cnnkit.grading.oracles:np", "cnnkit.grading.oracles:a.b"):
+    for reference in ("os:system", "cnnkit.grading.harnesses:np", "cnnkit.grading.harnesses:a.b"):
         with pytest.raises(ValueError):
             harness_named(reference)
 
@@ -132,8 +132,8 @@ def test_the_learner_gets_copies_so_the_checker_keeps_its_inputs():
 
 
 def test_the_registry_follows_the_course_manifest():
-    assert graded_notebooks() == [entry.stem for entry in course.NOTEBOOKS if entry.exercises]
-    for entry in course.NOTEBOOKS:
+    assert graded_notebooks() == [entry.stem for entry in manifest.NOTEBOOKS if entry.exercises]
+    for entry in manifest.NOTEBOOKS:
         assert exercises_of(entry.stem) == list(entry.exercises)
 
 

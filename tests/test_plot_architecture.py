@@ -11,7 +11,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from cnnkit import plot_architecture  # noqa: E402
 from cnnkit.models.lenet import build_lenet5  # noqa: E402
 from cnnkit.models.resnet import build_resnet, residual_block  # noqa: E402
-from cnnkit.plot_architecture import model_graph, show_model  # noqa: E402
+from cnnkit.plot.architecture import model_graph, show_model  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from cnnkit import scratch  # noqa: E402
-from cnnkit.plot_backprop import (  # noqa: E402
+from cnnkit.plot.backprop import (  # noqa: E402
     GraphStep,
     draw_computational_graph,
     draw_conv_backward_spread,

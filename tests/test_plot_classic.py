@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from cnnkit.plot_classic import draw_inception_module, draw_vgg_block  # noqa: E402
+from cnnkit.plot.classic import draw_inception_module, draw_vgg_block  # noqa: E402
 
 
 def texts_of(fig):

@@ -6,12 +6,12 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cnnkit.plot_diagram import diagram_axes, draw_arrow, draw_box, draw_grid  # noqa: E402
+from cnnkit.plot.diagram import add_arrow, add_box, add_grid, diagram_axes  # noqa: E402
 
 
 def test_grid_writes_every_number_and_outlines_the_window():
     fig, ax = diagram_axes(6, 4)
-    draw_grid(ax, np.arange(12).reshape(3, 4), origin=(0.5, 3.5), highlight=[(0, 1, 2, 2)])
+    add_grid(ax, np.arange(12).reshape(3, 4), origin=(0.5, 3.5), highlight=[(0, 1, 2, 2)])
     texts = [t.get_text() for t in ax.texts]
     assert texts == [str(v) for v in range(12)]
     assert len(ax.patches) == 12 + 1  # one square per cell and the outlined window
@@ -19,9 +19,9 @@ def test_grid_writes_every_number_and_outlines_the_window():
 
 def test_box_returns_its_edges_and_arrow_labels_itself():
     fig, ax = diagram_axes(6, 3)
-    left, bottom, right, top = draw_box(ax, (3, 1.5), "Conv2D", width=2, height=1)
+    left, bottom, right, top = add_box(ax, (3, 1.5), "Conv2D", width=2, height=1)
     assert (left, bottom, right, top) == (2, 1, 4, 2)
-    draw_arrow(ax, (0, 1.5), (left, 1.5), text="x")
+    add_arrow(ax, (0, 1.5), (left, 1.5), text="x")
     assert {t.get_text() for t in ax.texts} == {"Conv2D", "x"}
 
 
@@ -30,4 +30,4 @@ def test_bad_input_is_refused():
         diagram_axes(0, 3)
     fig, ax = diagram_axes(3, 3)
     with pytest.raises(ValueError, match="2-D array"):
-        draw_grid(ax, np.zeros((2, 2, 2)))
+        add_grid(ax, np.zeros((2, 2, 2)))

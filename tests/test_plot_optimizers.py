@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cnnkit.loss_surfaces import QUADRATIC, ROSENBROCK, gradient, optimizer_path, rosenbrock  # noqa: E402
-from cnnkit.plot_optimizers import plot_optimizer_paths  # noqa: E402
+from cnnkit.plot.training import plot_optimizer_paths  # noqa: E402
+from cnnkit.training.surfaces import QUADRATIC, ROSENBROCK, gradient, optimizer_path, rosenbrock  # noqa: E402
 
 
 def test_surfaces_have_their_minimum_where_they_say():

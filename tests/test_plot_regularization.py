@@ -7,7 +7,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from cnnkit.plot_regularization import (  # noqa: E402
+from cnnkit.plot.regularization import (  # noqa: E402
     draw_dropout,
     plot_accuracy_by_technique,
     plot_batch_norm_statistics,

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from cnnkit.plot_resnet import draw_bottleneck_block, draw_residual_blocks, draw_resnet_plan, resnet_plan  # noqa: E402
+from cnnkit.plot.resnet import draw_bottleneck_block, draw_residual_blocks, draw_resnet_plan, resnet_plan  # noqa: E402
 
 
 def _texts(fig):
@@ -55,7 +55,7 @@ def test_resnet_plan_refuses_a_model_it_cannot_read():
 
 
 def test_data_parallel_splits_the_batch_between_the_replicas():
-    from cnnkit.plot_resnet import draw_data_parallel
+    from cnnkit.plot.resnet import draw_data_parallel
 
     texts = " ".join(_texts(draw_data_parallel(replicas=4, global_batch=256)))
     assert "global batch\n256 images" in texts and texts.count("on 64 images") == 4

@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from cnnkit.plot_style import draw_gram_matrix  # noqa: E402
+from cnnkit.plot.style_transfer import draw_gram_matrix  # noqa: E402
 
 
 def texts_of(fig):

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from cnnkit.plot_unet import draw_bilinear_upsampling, draw_transposed_convolution, draw_unet, unet_levels  # noqa: E402
+from cnnkit.plot.segmentation import draw_bilinear_upsampling, draw_transposed_convolution, draw_unet, unet_levels  # noqa: E402
 
 
 def _texts(fig):
@@ -62,7 +62,7 @@ def test_unet_levels_refuses_another_model():
 
 
 def test_overlap_titles_carry_iou_and_dice():
-    from cnnkit.plot_unet import draw_overlap
+    from cnnkit.plot.segmentation import draw_overlap
 
     truth = np.zeros((6, 6), int)
     truth[0:4, 0:4] = 1                      # 16 pixels

@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from cnnkit.plot_visualize import plot_agreement, plot_randomization  # noqa: E402
+from cnnkit.plot.interpretability import plot_agreement, plot_randomization  # noqa: E402
 
 
 def test_agreement_histograms_give_each_mean_and_spread():

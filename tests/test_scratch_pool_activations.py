@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from cnnkit import scratch
-from cnnkit.grading.checks.pooling_activations import receptive_field_by_gradient
+from cnnkit.grading.checks.pooling import receptive_field_by_gradient
 
 
 @pytest.mark.parametrize("mode", ["max", "average"])

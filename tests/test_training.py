@@ -1,4 +1,4 @@
-"""cnnkit.training, cnnkit.models.lenet and cnnkit.augment.classification: the hand-written loop
+"""cnnkit.training.loop, cnnkit.models.lenet and cnnkit.augment.classification: the hand-written loop
 reproduces model.fit, saved models reload with the same predictions, the builders and the
 pipeline do what their docstrings promise, and the new figures draw."""
 
@@ -15,9 +15,10 @@ import pytest
 
 from cnnkit import plot
 from cnnkit.augment.classification import build_augmenter, make_dataset
+from cnnkit.config import set_seed
 from cnnkit.data import scale_images
 from cnnkit.models.lenet import build_lenet5, build_mlp, build_regularized_cnn
-from cnnkit.training import set_seed, train_loop
+from cnnkit.training.loop import train_loop
 
 LOSS = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
@@ -78,9 +79,9 @@ def test_builders_give_logits_named_layers_and_known_parameter_counts():
     assert lenet.count_params() == 61_706 and mlp.count_params() == 235_146
     assert build_regularized_cnn((28, 28, 1), 10).count_params() == 206_922
     assert [layer.name for layer in lenet.layers] == ["image", "conv1", "pool1", "conv2", "pool2", "flatten",
-                                                      "fc1", "fc2", "logits"]
+                                                      "fc1", "fc2", "predictions"]
     for model in (lenet, mlp):
-        assert model.get_layer("logits").activation.__name__ == "linear"
+        assert model.get_layer("predictions").activation.__name__ == "linear"
     assert build_lenet5((32, 32, 3), 7).output.shape == (None, 7)
 
 

@@ -1,4 +1,4 @@
-"""cnnkit.visualize on models whose answer is known: a model that only sees one region of the image,
+"""cnnkit.topics.interpretability on models whose answer is known: a model that only sees one region of the image,
 Functional and Sequential twins with the same weights, and occlusion against a hand-made model."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cnnkit.visualize import (
+from cnnkit.topics.interpretability import (
     feature_maps_model,
     grad_cam,
     maximize_activation,

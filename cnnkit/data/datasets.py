@@ -341,3 +341,16 @@ def load_cifar10(path: str | Path | None = None, download: bool = True) -> Image
     Data: Alex Krizhevsky, 2009.
     """
     return _load(_CIFAR10, path, download)
+
+
+def scale_images(images: np.ndarray) -> np.ndarray:
+    """uint8 images, ``(n, height, width)`` or ``(n, height, width, channels)``, as float32 in
+    [0, 1] with a channel axis: ``(n, height, width, channels)``."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 (0 to 255), got {images.dtype}: are they scaled already?")
+    if images.ndim not in (3, 4):
+        raise ValueError(f"images must have shape (n, h, w) or (n, h, w, channels), got {images.shape}.")
+    if images.ndim == 3:
+        images = images[..., None]
+    return images.astype(np.float32) / 255.0

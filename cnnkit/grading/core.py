@@ -3,7 +3,7 @@
 A *checker* is a function that takes the learner's function and raises
 :class:`ExerciseFailure` with a helpful message at the first wrong answer. Checkers live in
 :mod:`cnnkit.grading.checks`, one module per notebook (the course manifest,
-:mod:`cnnkit.course`, names it), and are registered with :func:`exercise`. The same checkers
+:mod:`cnnkit.course.manifest`, names it), and are registered with :func:`exercise`. The same checkers
 run in the notebook (:func:`check`), under pytest and in the grading command; in every case
 the checker holds a :class:`~cnnkit.grading.learner.LearnerFunction`, whose calls cross as
 plain data.
@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cnnkit import course
+from cnnkit.course import manifest
 from cnnkit.grading.learner import InProcess, LearnerFunction, NotGradable, Stopped
 
 NOT_IMPLEMENTED = "not implemented yet"
@@ -63,13 +63,13 @@ def exercise(notebook: str, name: str | None = None, points: int = 1, uses: tupl
 def exercises_of(notebook: str) -> list[str]:
     """Names of the exercises of one notebook, in the manifest's order."""
     _load_checkers()
-    return list(course.notebook(notebook).exercises)
+    return list(manifest.notebook(notebook).exercises)
 
 
 def graded_notebooks() -> list[str]:
     """Every notebook of the course manifest that has exercises, in the manifest's order."""
     _load_checkers()
-    return [entry.stem for entry in course.NOTEBOOKS if entry.exercises]
+    return [entry.stem for entry in manifest.NOTEBOOKS if entry.exercises]
 
 
 _loaded = False
@@ -81,12 +81,12 @@ def _load_checkers() -> None:
     global _loaded
     if _loaded:
         return
-    for entry in course.NOTEBOOKS:
-        importlib.import_module(f"cnnkit.grading.checks.{entry.checks}")
-    for entry in course.NOTEBOOKS:
+    for entry in manifest.NOTEBOOKS:
+        importlib.import_module(f"cnnkit.grading.checks.{entry.topic}")
+    for entry in manifest.NOTEBOOKS:
         registered = {name for name, ex in EXERCISES.items() if ex.notebook == entry.stem}
         if registered != set(entry.exercises):
-            raise RuntimeError(f"cnnkit.grading.checks.{entry.checks} registers {sorted(registered)}, but the course "
+            raise RuntimeError(f"cnnkit.grading.checks.{entry.topic} registers {sorted(registered)}, but the course "
                                f"manifest lists {sorted(entry.exercises)} for {entry.stem}.")
         for name in entry.exercises:
             unknown = set(EXERCISES[name].uses) - set(entry.exercises)

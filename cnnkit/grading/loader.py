@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 
+from cnnkit.course.notebooks import exercise_name
 from cnnkit.grading.learner import exception_text, type_name
-from cnnkit.notebooks import exercise_name
 
 
 class NotebookError(ValueError):

@@ -3,9 +3,9 @@
 The network is a plain convolutional backbone that shrinks the image by 8 (three poolings), so a
 64x64 image gives an 8x8 grid, and a 1x1 convolution that predicts, for every cell and anchor,
 ``4 + 1 + num_classes`` raw numbers: box offsets ``(tx, ty, tw, th)`` (decoded by
-``cnnkit.detection.decode_boxes``), an objectness logit and class logits.
+``cnnkit.topics.detection.decode_boxes``), an objectness logit and class logits.
 
-``detection_loss`` trains it against ``cnnkit.detection.encode_targets``; ``detect`` turns its
+``detection_loss`` trains it against ``cnnkit.topics.detection.encode_targets``; ``detect`` turns its
 raw outputs into scored, labelled boxes with per-class non-max suppression.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit.detection import decode_boxes, non_max_suppression
+from cnnkit.topics.detection import decode_boxes, non_max_suppression
 
 #: Weight of the box-offset terms against objectness and class terms in ``detection_loss``.
 BOX_WEIGHT = 5.0

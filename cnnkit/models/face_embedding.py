@@ -31,7 +31,7 @@ import numpy as np
 from keras import layers
 
 #: Side of the square face crops the network takes, in pixels.
-INPUT_SIZE = 150
+IMAGE_SIZE = 150
 
 #: Mean R, G, B pixel value (0..255) that the network subtracts before dividing by 255.
 MEAN_RGB = (122.782, 117.001, 104.298)
@@ -100,17 +100,17 @@ def residual_down_block(x, filters, name):
     return layers.ReLU(name=f"{name}_relu")(x)
 
 
-def build_face_embedding(input_size=INPUT_SIZE):
+def build_face_embedding(image_size=IMAGE_SIZE):
     """dlib's face embedding network with untrained weights (:func:`load_face_embedding` loads them).
 
     Args:
-        input_size: side of the square input; the weights were trained at 150.
+        image_size: side of the square input; the weights were trained at 150.
 
     Returns:
-        A ``keras.Model`` named "face_embedding" from (batch, input_size, input_size, 3) RGB
+        A ``keras.Model`` named "face_embedding" from (batch, image_size, image_size, 3) RGB
         pixel values in 0..255 to (batch, 128) embeddings (not normalised).
     """
-    inputs = keras.Input((input_size, input_size, 3), name="face")
+    inputs = keras.Input((image_size, image_size, 3), name="face")
     x = layers.Normalization(mean=MEAN_RGB, variance=[255.0**2] * 3, name="normalize")(inputs)
     x = conv_affine(x, 32, 7, "conv32_down", stride=2, padding="valid")
     x = layers.MaxPooling2D(3, strides=2, name="stem_pool")(x)

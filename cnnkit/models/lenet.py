@@ -30,7 +30,7 @@ def build_mlp(input_shape, num_classes, classifier_activation=None):
     x = keras.layers.Flatten(name="flatten")(inputs)
     x = keras.layers.Dense(256, activation="relu", name="dense1")(x)
     x = keras.layers.Dense(128, activation="relu", name="dense2")(x)
-    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="logits")(x)
+    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name="mlp")
 
 
@@ -59,7 +59,7 @@ def build_lenet5(input_shape, num_classes, classifier_activation=None):
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(120, activation="relu", name="fc1")(x)
     x = keras.layers.Dense(84, activation="relu", name="fc2")(x)
-    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="logits")(x)
+    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name="lenet5")
 
 
@@ -106,5 +106,5 @@ def build_regularized_cnn(input_shape, num_classes, augmenter=None, dropout=0.0,
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout2")(x)
     outputs = keras.layers.Dense(num_classes, activation=classifier_activation, kernel_regularizer=regularizer,
-                                 name="logits")(x)
+                                 name="predictions")(x)
     return keras.Model(inputs, outputs, name="regularized_cnn")

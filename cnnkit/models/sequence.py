@@ -62,7 +62,7 @@ def build_conv1d_classifier(input_shape, num_classes, filters=(128, 256, 128), k
         x = conv1d_block(x, width, size, name=f"block{block}")
     # The mean over time of each channel: one number per filter, whatever the length.
     x = layers.GlobalAveragePooling1D(name="pool")(x)
-    outputs = layers.Dense(num_classes, activation=classifier_activation, name="classifier")(x)
+    outputs = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name="fcn")
 
 
@@ -93,5 +93,5 @@ def build_text_cnn(vocab_size, sequence_length, num_classes, embedding_dim=64, f
     # The strongest response of each filter anywhere in the text: "is this phrase in there?"
     x = layers.GlobalMaxPooling1D(name="pool")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
-    outputs = layers.Dense(num_classes, activation=classifier_activation, name="classifier")(x)
+    outputs = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name="text_cnn")

@@ -13,7 +13,7 @@ package's ``src/tinyYolov2/TinyYolov2Base.ts`` (``runMobilenet``) and ``src/tiny
 
 Input: the RGB image padded with zeros at the bottom or right to a square, resized to 416x416,
 in 0-255, minus the mean colour ``MEAN_RGB``, divided by 255. Output (batch, 13, 13, 5, 5) raw:
-decode the first four numbers with ``cnnkit.detection.decode_boxes`` and ``ANCHORS``, and the
+decode the first four numbers with ``cnnkit.topics.detection.decode_boxes`` and ``ANCHORS``, and the
 fifth is the objectness logit (sigmoid: the probability of a face).
 """
 
@@ -31,29 +31,29 @@ MEAN_RGB = np.array([117.001, 114.697, 97.404])
 #: The package's defaults: score and NMS IoU thresholds, input side in pixels.
 SCORE_THRESHOLD = 0.5
 IOU_THRESHOLD = 0.4
-INPUT_SIZE = 416
-GRID_SIZE = INPUT_SIZE // 32
+IMAGE_SIZE = 416
+GRID_SIZE = IMAGE_SIZE // 32
 SEPARABLE_FILTERS = (32, 64, 128, 256, 512)
 WEIGHTS = "tiny_face_detector_model"
 
 
-def build_tiny_face_detector(input_size: int = INPUT_SIZE, weights: str | None = "face-api"):
-    """The Keras model: (batch, input_size, input_size, 3) preprocessed images (see
-    :func:`preprocess`) to raw outputs (batch, input_size / 32, input_size / 32, 5, 5).
+def build_tiny_face_detector(image_size: int = IMAGE_SIZE, weights: str | None = "face-api"):
+    """The Keras model: (batch, image_size, image_size, 3) preprocessed images (see
+    :func:`preprocess`) to raw outputs (batch, image_size / 32, image_size / 32, 5, 5).
 
     ``weights="face-api"`` loads the package's pretrained weights (see
     :mod:`cnnkit.data.face_api`); ``None`` leaves the layers randomly initialised.
-    ``input_size`` must be a multiple of 32 (the package uses 416; smaller is faster, larger
+    ``image_size`` must be a multiple of 32 (the package uses 416; smaller is faster, larger
     finds smaller faces).
     """
     import keras
     from keras import layers
 
-    if input_size % 32:
-        raise ValueError(f"input_size must be a multiple of 32, got {input_size}")
+    if image_size % 32:
+        raise ValueError(f"image_size must be a multiple of 32, got {image_size}")
     if weights not in ("face-api", None):
         raise ValueError(f"weights must be 'face-api' or None, got {weights!r}")
-    inputs = keras.Input((input_size, input_size, 3), name="image")
+    inputs = keras.Input((image_size, image_size, 3), name="image")
     x = layers.Conv2D(16, 3, padding="valid", name="conv0")(inputs)
     x = layers.LeakyReLU(0.1, name="conv0_leaky")(x)
     x = layers.MaxPooling2D(2, strides=2, padding="same", name="pool0")(x)
@@ -64,7 +64,7 @@ def build_tiny_face_detector(input_size: int = INPUT_SIZE, weights: str | None =
         stride = 1 if level == len(SEPARABLE_FILTERS) else 2
         x = layers.MaxPooling2D(2, strides=stride, padding="same", name=f"pool{level}")(x)
     x = layers.Conv2D(len(ANCHORS) * 5, 1, name="conv8")(x)
-    grid = input_size // 32
+    grid = image_size // 32
     outputs = layers.Reshape((grid, grid, len(ANCHORS), 5), name="raw")(x)
     model = keras.Model(inputs, outputs, name="tiny_face_detector")
     if weights == "face-api":
@@ -83,7 +83,7 @@ def set_face_api_weights(model, tensors: dict[str, np.ndarray]) -> None:
                                tensors[f"{layer.name}/bias"]])
 
 
-def preprocess(image, input_size: int = INPUT_SIZE) -> tuple[np.ndarray, float]:
+def preprocess(image, image_size: int = IMAGE_SIZE) -> tuple[np.ndarray, float]:
     """The network's input for one RGB image, and the side in pixels of the square it was padded to.
 
     Args:
@@ -91,7 +91,7 @@ def preprocess(image, input_size: int = INPUT_SIZE) -> tuple[np.ndarray, float]:
             integers in 0-255.
 
     Returns:
-        ``(batch, side)``: a (1, input_size, input_size, 3) float32 array, and the padded
+        ``(batch, side)``: a (1, image_size, image_size, 3) float32 array, and the padded
         square's side: boxes decoded in fractions of the input times ``side`` are in the
         image's pixels (the padding is at the bottom and right, so no shift is needed).
     """
@@ -104,14 +104,14 @@ def preprocess(image, input_size: int = INPUT_SIZE) -> tuple[np.ndarray, float]:
     side = max(pixels.shape[:2])
     square = np.zeros((side, side, 3), np.float32)
     square[:pixels.shape[0], :pixels.shape[1]] = pixels
-    resized = tf.image.resize(square[None], (input_size, input_size), method="bilinear").numpy()
+    resized = tf.image.resize(square[None], (image_size, image_size), method="bilinear").numpy()
     return ((resized - MEAN_RGB) / 255.0).astype(np.float32), float(side)
 
 
 def detect_faces(model, image, score_threshold: float = SCORE_THRESHOLD, iou_threshold: float = IOU_THRESHOLD):
     """Faces in one image: ``(boxes, scores)``, corner boxes in the image's pixels (K, 4) and
     face probabilities (K,), best first, after non-max suppression."""
-    from cnnkit.detection import decode_boxes, non_max_suppression
+    from cnnkit.topics.detection import decode_boxes, non_max_suppression
 
     batch, side = preprocess(image, model.input_shape[1])
     raw = np.asarray(model.predict(batch, verbose=0))[0]  # (grid, grid, anchors, 5)

@@ -115,5 +115,5 @@ def build_unet(input_shape, num_classes, depth=3, base_filters=16, upsampling="t
     x = conv_block(x, base_filters * 2**depth, name="bottleneck")
     for level in reversed(range(depth)):
         x = decoder_block(x, skips[level], base_filters * 2**level, upsampling, name=f"decoder{level}")
-    outputs = layers.Conv2D(num_classes, 1, activation=classifier_activation, name="classifier")(x)
+    outputs = layers.Conv2D(num_classes, 1, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name="unet")

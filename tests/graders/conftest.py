@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cnnkit.course.notebooks import LEARNER_DIR, SOLUTIONS_DIR, write_learner_version
 from cnnkit.grading import load_exercises
-from cnnkit.notebooks import NOTEBOOKS, SOLUTIONS, write_learner_version
 
 
 @pytest.fixture(scope="session")
@@ -17,11 +17,11 @@ def graded_functions(request, tmp_path_factory):
     def load(notebook: str) -> dict:
         if notebook not in cache:
             if variant == "solutions":
-                path = SOLUTIONS / f"{notebook}.ipynb"
+                path = SOLUTIONS_DIR / f"{notebook}.ipynb"
             elif variant == "learner":
-                path = NOTEBOOKS / f"{notebook}.ipynb"
+                path = LEARNER_DIR / f"{notebook}.ipynb"
             else:
-                path = write_learner_version(SOLUTIONS / f"{notebook}.ipynb", tmp_path_factory.mktemp("stubs"))
+                path = write_learner_version(SOLUTIONS_DIR / f"{notebook}.ipynb", tmp_path_factory.mktemp("stubs"))
             cache[notebook] = load_exercises(path)
         return cache[notebook]
 

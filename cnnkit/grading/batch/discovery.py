@@ -32,8 +32,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from cnnkit.course.notebooks import SOLUTIONS_DIR
 from cnnkit.grading.core import exercises_of, graded_notebooks
-from cnnkit.notebooks import SOLUTIONS
 
 MARKER_IN_FILE = re.compile(r"#\s*EXERCISE:\s*([A-Za-z_]\w*)")
 SKIPPED_FOLDERS = {"solutions", "__pycache__", "node_modules"}
@@ -136,7 +136,7 @@ def learner_name(folder: Path) -> str:
 
 def course_notebooks() -> list[str]:
     """Every notebook of the course: those with graded exercises and those in ``solutions/``."""
-    return sorted(set(graded_notebooks()) | {path.stem for path in SOLUTIONS.glob("*.ipynb")})
+    return sorted(set(graded_notebooks()) | {path.stem for path in SOLUTIONS_DIR.glob("*.ipynb")})
 
 
 def _learner_submissions(learner: str, files: list[Path], wanted: list[str], single: bool,

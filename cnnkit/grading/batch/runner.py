@@ -25,7 +25,7 @@ import signal
 import sys
 from pathlib import Path
 
-from cnnkit import course
+from cnnkit.course import manifest
 from cnnkit.grading.batch.protocol import receive, send
 from cnnkit.grading.learner import GradingTimeout, answer, exception_text, type_name
 
@@ -74,7 +74,7 @@ def withhold_library_copies() -> int:
     """Replace every cnnkit binding of a library copy of an exercise by a guard that refuses to
     run while that exercise is graded; return how many bindings were replaced."""
     guards = {}
-    for entry in course.NOTEBOOKS:
+    for entry in manifest.NOTEBOOKS:
         for module_name in entry.library:
             module = importlib.import_module(module_name)
             for name in entry.exercises:

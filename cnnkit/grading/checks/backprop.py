@@ -13,10 +13,9 @@ import time
 import numpy as np
 
 from cnnkit.grading.assertions import as_array, call, call_with, describe, difference, fail, same_values, signature
-from cnnkit.grading.checks.convolution import _conv_cases, _conv_shape_hint, _conv_value_hint, _tf_conv
-from cnnkit.grading.checks.pooling_activations import tf_pool
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import returning_arguments
+from cnnkit.grading.harnesses import returning_arguments
+from cnnkit.grading.references import conv_cases, conv_shape_hint, conv_value_hint, tf_conv, tf_pool
 
 NOTEBOOK = "03_backprop_from_scratch"
 
@@ -35,7 +34,7 @@ def tape_gradients(forward, inputs, upstream):
 
 def _conv_inputs(rng):
     """(A_prev, W, b, stride, pad) for each case of notebook 01's convolution checks."""
-    for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in _conv_cases(rng):
+    for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in conv_cases(rng):
         yield (rng.normal(size=(m, n_H, n_W, c_in)), rng.normal(size=(kh, kw, c_in, c_out)),
                rng.normal(size=c_out), stride, pad)
 
@@ -135,7 +134,7 @@ def _conv_backward_hint(name, got, expected, dZ, pad):
 def check_conv_backward(conv_backward):
     rng = np.random.default_rng(32)
     for A, W, b, stride, pad in _conv_inputs(rng):
-        dZ = rng.normal(size=_tf_conv(A, W, b, stride, pad).shape)
+        dZ = rng.normal(size=tf_conv(A, W, b, stride, pad).shape)
         cache = (A, W, b, stride, pad)
         text = signature("conv_backward", (dZ,), {"cache": f"(A_prev {A.shape}, W {W.shape}, b, "
                                                            f"stride={stride}, pad={pad})"})
@@ -143,12 +142,12 @@ def check_conv_backward(conv_backward):
         if not isinstance(result, tuple) or len(result) != 3:
             fail(text, f"returned {describe(result)}.", "Return the tuple (dA_prev, dW, db).")
 
-        def tf_conv(A, W, b):
+        def conv_in_tf(A, W, b):
             import tensorflow as tf
 
             return tf.nn.conv2d(A, W, strides=stride, padding=[[0, 0], [pad, pad], [pad, pad], [0, 0]]) + b
 
-        expected = tape_gradients(tf_conv, (A, W, b), dZ)
+        expected = tape_gradients(conv_in_tf, (A, W, b), dZ)
         for name, value, theirs in zip(("dA_prev", "dW", "db"), result, expected):
             got = as_array(value, f"{text}, {name}")
             if got.shape != theirs.shape:
@@ -317,19 +316,19 @@ def check_conv_forward_fast(conv_forward_fast):
     for A, W, b, stride, pad in _conv_inputs(rng):
         text = signature("conv_forward_fast", (A, W, b), {"stride": stride, "pad": pad})
         Z = as_array(call(conv_forward_fast, A, W, b, stride, pad), text)
-        expected = _tf_conv(A, W, b, stride, pad)
+        expected = tf_conv(A, W, b, stride, pad)
         if Z.shape != expected.shape:
             fail(text, f"output has shape {Z.shape}, expected {expected.shape}.",
-                 _conv_shape_hint(Z.shape, A, W, stride, pad))
+                 conv_shape_hint(Z.shape, A, W, stride, pad))
         if not same_values(Z, expected):
             # sliding_window_view puts the window axes last: (n_C_prev, kh, kw) against W's (kh, kw, n_C_prev).
             kh, kw, c_in, c_out = W.shape
             W_misread = W.reshape(c_in, kh, kw, c_out).transpose(1, 2, 0, 3)
-            if same_values(Z, _tf_conv(A, W_misread, b, stride, pad)):
+            if same_values(Z, tf_conv(A, W_misread, b, stride, pad)):
                 hint = ("Windows and kernels are flattened in different orders: sliding_window_view gives "
                         "(..., n_C_prev, kh, kw); transpose the windows to (..., kh, kw, n_C_prev) like W first.")
             else:
-                hint = _conv_value_hint(Z, A, W, b, stride, pad)
+                hint = conv_value_hint(Z, A, W, b, stride, pad)
             fail(text, difference(Z, expected), hint)
     A, W = rng.normal(size=SPEED_INPUT["A"]), rng.normal(size=SPEED_INPUT["W"])
     b = np.zeros(W.shape[-1])

@@ -12,18 +12,11 @@ import numpy as np
 
 from cnnkit.grading.assertions import as_array, call, call_with, describe, difference, fail, same_values, signature
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import returning_arguments
+from cnnkit.grading.harnesses import returning_arguments
+from cnnkit.grading.references import conv_cases, conv_shape_hint, conv_value_hint, tf_conv
 
 NOTEBOOK = "01_convolution_basics"
 
-
-def _tf_conv(A, W, b, stride, pad):
-    """Reference convolution (cross-correlation) in float64 with TensorFlow."""
-    import tensorflow as tf
-
-    padding = [[0, 0], [pad, pad], [pad, pad], [0, 0]]
-    Z = tf.nn.conv2d(tf.constant(A, tf.float64), tf.constant(W, tf.float64), strides=stride, padding=padding)
-    return Z.numpy() + b
 
 
 # The worked example of correlate_by_hand, as its docstring shows it to the learner.
@@ -34,7 +27,7 @@ _HAND_B = 1.0
 
 def _hand_output(K):
     """The worked example's output with kernel ``K`` (the learner's K, or a mistaken one), by TensorFlow."""
-    return _tf_conv(_HAND_X[None, :, :, None], K[:, :, None, None], np.array([_HAND_B]), 1, 0)[0, :, :, 0]
+    return tf_conv(_HAND_X[None, :, :, None], K[:, :, None, None], np.array([_HAND_B]), 1, 0)[0, :, :, 0]
 
 
 @exercise(NOTEBOOK)
@@ -208,64 +201,20 @@ def check_conv_param_count(conv_param_count):
         fail(text, f"returned {result}, expected {expected}.", hint)
 
 
-def _conv_cases(rng):
-    """(m, n_H, n_W, c_in, kh, kw, c_out, stride, pad): hand-picked cases first, then random ones."""
-    cases = [(2, 5, 5, 3, 3, 3, 4, 1, 0), (2, 7, 7, 3, 3, 3, 4, 2, 1), (1, 6, 8, 2, 3, 3, 3, 1, 1),
-             (2, 9, 9, 3, 5, 5, 2, 2, 2), (1, 7, 7, 1, 2, 2, 1, 3, 0), (2, 7, 8, 3, 3, 2, 2, 2, 0)]
-    for _ in range(6):
-        kh, kw = rng.integers(1, 5, size=2)
-        pad, stride = int(rng.integers(0, 3)), int(rng.integers(1, 4))
-        n_H, n_W = int(rng.integers(kh, 10)), int(rng.integers(kw, 10))
-        cases.append((int(rng.integers(1, 3)), n_H, n_W, int(rng.integers(1, 4)), int(kh), int(kw),
-                      int(rng.integers(1, 4)), stride, pad))
-    return cases
-
-
-def _conv_shape_hint(shape, A, W, stride, pad):
-    """Name the likely cause when conv_forward's output has the wrong shape."""
-    m, n_H, n_W, _ = A.shape
-    kh, kw, _, n_C = W.shape
-
-    def size(s, p, swap=False):
-        fh, fw = (kw, kh) if swap else (kh, kw)
-        return (m, (n_H + 2 * p - fh) // s + 1, (n_W + 2 * p - fw) // s + 1, n_C)
-
-    if stride > 1 and shape == size(1, pad):
-        return "Did you apply the stride? The output size divides by it."
-    if pad > 0 and shape == size(stride, 0):
-        return "Did you pad the input? The output size counts 2 * pad extra pixels."
-    if kh != kw and shape == size(stride, pad, swap=True):
-        return "Kernel height (W.shape[0]) and width (W.shape[1]) may differ: use each on its own axis."
-    return "n_H = (n_H_prev + 2 * pad - kh) // stride + 1, and likewise for n_W."
-
-
-def _conv_value_hint(Z, A, W, b, stride, pad):
-    """Name the likely cause when conv_forward's values are wrong, by trying known mistakes."""
-    if same_values(Z, _tf_conv(A, W[::-1, ::-1], b, stride, pad)):
-        return ("Your output is a true convolution, with the kernel flipped. CNN layers compute "
-                "cross-correlation: slide W as it is, without flipping it.")
-    if same_values(Z, _tf_conv(A, W, 0.0, stride, pad)):
-        return "The bias is missing: add b[c] to every output of filter c."
-    dense = _tf_conv(A, W, b, 1, pad)
-    if stride > 1 and same_values(Z, dense[:, :Z.shape[1], :Z.shape[2], :]):
-        return ("The stride is ignored when choosing windows: the window of output (h, w) "
-                "starts at row h * stride and column w * stride.")
-    return "Check the window slicing: rows top:top + kh, columns left:left + kw, all channels."
-
 
 @exercise(NOTEBOOK, uses=("zero_pad", "conv_single_step"))
 def check_conv_forward(conv_forward):
     rng = np.random.default_rng(3)
-    for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in _conv_cases(rng):
+    for m, n_H, n_W, c_in, kh, kw, c_out, stride, pad in conv_cases(rng):
         A = rng.normal(size=(m, n_H, n_W, c_in))
         W = rng.normal(size=(kh, kw, c_in, c_out))
         b = rng.normal(size=c_out)
         text = signature("conv_forward", (A, W, b), {"stride": stride, "pad": pad})
         crash_hint = "Kernel height W.shape[0] and width W.shape[1] may differ here." if kh != kw else None
         Z = as_array(call(conv_forward, A, W, b, stride, pad, _hint=crash_hint), text)
-        expected = _tf_conv(A, W, b, stride, pad)
+        expected = tf_conv(A, W, b, stride, pad)
         if Z.shape != expected.shape:
             fail(text, f"output has shape {Z.shape}, expected {expected.shape}.",
-                 _conv_shape_hint(Z.shape, A, W, stride, pad))
+                 conv_shape_hint(Z.shape, A, W, stride, pad))
         if not same_values(Z, expected):
-            fail(text, difference(Z, expected), _conv_value_hint(Z, A, W, b, stride, pad))
+            fail(text, difference(Z, expected), conv_value_hint(Z, A, W, b, stride, pad))

@@ -12,7 +12,7 @@ import math
 
 from cnnkit.grading.assertions import fail
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import activation_name, build, layers_of, logits, probabilities
+from cnnkit.grading.model_checks import activation_name, build, layers_of, logits, probabilities
 
 NOTEBOOK = "04_first_cnn_with_keras"
 

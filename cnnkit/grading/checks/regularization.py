@@ -12,7 +12,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import as_array, call, call_with, describe, difference, fail, same_values
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import activation_name, build, layers_of, logits, probabilities
+from cnnkit.grading.model_checks import activation_name, build, layers_of, logits, probabilities
 
 NOTEBOOK = "06_regularization_and_augmentation"
 

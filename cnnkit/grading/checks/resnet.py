@@ -18,7 +18,8 @@ import numpy as np
 
 from cnnkit.grading.assertions import call_with, fail, same_values
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import architecture_of, block_as_model, layers_of, logits, outputs_are_probabilities
+from cnnkit.grading.harnesses import architecture_of
+from cnnkit.grading.model_checks import block_as_model, layers_of, logits, outputs_are_probabilities
 
 NOTEBOOK = "08_resnet"
 

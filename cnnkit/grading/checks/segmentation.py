@@ -13,7 +13,8 @@ import numpy as np
 
 from cnnkit.grading.assertions import as_number, call, call_with, describe, fail
 from cnnkit.grading.core import ExerciseFailure, exercise
-from cnnkit.grading.oracles import SOFTMAX_TWICE, are_probabilities, call_block, gradient_of, probabilities
+from cnnkit.grading.harnesses import gradient_of
+from cnnkit.grading.model_checks import SOFTMAX_TWICE, are_probabilities, call_block, probabilities
 
 NOTEBOOK = "10_segmentation_unet"
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import as_array, call, describe, difference, fail, same_values, signature
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import SOFTMAX_TWICE, activation_name, build, layers_of
+from cnnkit.grading.model_checks import SOFTMAX_TWICE, activation_name, build, layers_of
 
 NOTEBOOK = "15_sequences_conv1d"
 

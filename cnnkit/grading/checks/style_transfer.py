@@ -15,7 +15,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import as_array, as_number, call_with, describe, difference, fail, same_values, signature
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import with_tensors
+from cnnkit.grading.harnesses import with_tensors
 
 NOTEBOOK = "11_style_transfer"
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from cnnkit.grading.assertions import call_with, fail, same_values
 from cnnkit.grading.core import exercise
-from cnnkit.grading.oracles import SOFTMAX_TWICE
+from cnnkit.grading.model_checks import SOFTMAX_TWICE
 
 NOTEBOOK = "12_transfer_learning"
 

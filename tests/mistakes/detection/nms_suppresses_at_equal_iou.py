@@ -1,0 +1,18 @@
+"""Suppresses when the IoU equals the threshold too (>= instead of >)."""
+import numpy as np
+
+from cnnkit.topics.detection import box_iou
+
+EXERCISE = "non_max_suppression"
+EXPECTED_HINT = "only when its IoU is above"
+
+
+def non_max_suppression(boxes, scores, iou_threshold, max_outputs=None):
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
+    keep = []
+    while order.size > 0 and (max_outputs is None or len(keep) < max_outputs):
+        best, order = order[0], order[1:]
+        keep.append(best)
+        order = order[box_iou(boxes[best:best + 1], boxes[order])[0] < iou_threshold]
+    return np.array(keep, dtype=np.int64)
