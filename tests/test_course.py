@@ -7,7 +7,7 @@ import importlib.util
 import nbformat
 import pytest
 
-from cnnkit import course_files
+from cnnkit.course import files
 from cnnkit.course.manifest import NOTEBOOKS, notebook, notebook_of_exercise
 from cnnkit.course.notebooks import SOLUTIONS_DIR, exercise_name
 
@@ -30,14 +30,14 @@ def test_lookups_by_stem_number_and_exercise():
 
 
 def test_readme_table_and_classroom_workflow_are_up_to_date():
-    stale = course_files.stale_files()
+    stale = files.stale_files()
     assert not stale, f"{[path.name for path in stale]} out of date: run python -m cnnkit.course.files"
 
 
 def test_classroom_workflow_grades_each_notebook_in_its_own_step():
     yaml = pytest.importorskip("yaml")
     chosen = [notebook(1), notebook(4)]
-    workflow = yaml.safe_load(course_files.classroom_workflow(chosen))
+    workflow = yaml.safe_load(files.classroom_workflow(chosen))
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
     grading = [step for step in steps if step.get("id", "").startswith("nb")]
     assert [step["id"] for step in grading] == ["nb01", "nb04"]

@@ -9,14 +9,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cnnkit.models.autoencoder import (
-    VAE,
-    build_autoencoder,
-    build_conditional_discriminator,
-    build_conditional_generator,
-    build_decoder,
-    build_encoder,
-)
+from cnnkit.models.autoencoder import VAE, build_autoencoder, build_decoder, build_encoder
+from cnnkit.models.dcgan import build_conditional_discriminator, build_conditional_generator
 from cnnkit.topics.generative import (
     discriminator_loss,
     frechet_distance,

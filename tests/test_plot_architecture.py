@@ -8,9 +8,9 @@ import keras  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from cnnkit import plot_architecture  # noqa: E402
 from cnnkit.models.lenet import build_lenet5  # noqa: E402
 from cnnkit.models.resnet import build_resnet, residual_block  # noqa: E402
+from cnnkit.plot import architecture  # noqa: E402
 from cnnkit.plot.architecture import model_graph, show_model  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def test_sequential_models_are_a_chain():
     assert edges == [("input", "hidden"), ("hidden", "out")]
 
 
-@pytest.mark.skipif(not plot_architecture.graphviz_available(), reason="pydot or Graphviz's dot is not installed")
+@pytest.mark.skipif(not architecture.graphviz_available(), reason="pydot or Graphviz's dot is not installed")
 def test_graphviz_diagram_is_keras_plot_model_in_a_figure():
     model = build_lenet5((28, 28, 1), 10)
     fig = show_model(model, engine="graphviz")
@@ -54,7 +54,7 @@ def test_graphviz_diagram_is_keras_plot_model_in_a_figure():
 
 
 def test_auto_falls_back_to_matplotlib_without_graphviz(monkeypatch):
-    monkeypatch.setattr(plot_architecture, "graphviz_available", lambda: False)
+    monkeypatch.setattr(architecture, "graphviz_available", lambda: False)
     model = build_lenet5((28, 28, 1), 10)
     fig = show_model(model)
     assert not fig.axes[0].images and any("conv1" in t.get_text() for t in fig.axes[0].texts)

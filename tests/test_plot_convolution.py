@@ -11,7 +11,7 @@ from matplotlib.animation import FuncAnimation  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from scipy.signal import correlate2d  # noqa: E402
 
-from cnnkit import plot_convolution as pc  # noqa: E402
+from cnnkit.plot import convolution as pc  # noqa: E402
 from cnnkit.scratch import receptive_field  # noqa: E402
 
 X = np.array([[3, 1, 0, 2], [1, 4, 2, 0], [0, 2, 5, 1], [2, 0, 1, 3]])

@@ -9,7 +9,7 @@ import pytest
 from sklearn.metrics import jaccard_score
 
 from cnnkit.models.unet import build_unet
-from cnnkit.plot import overlay_mask, show_segmentation
+from cnnkit.plot.segmentation import overlay_mask, show_segmentation
 from cnnkit.topics.segmentation import combined_loss, dice_coefficient, mean_iou
 
 

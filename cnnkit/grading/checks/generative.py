@@ -354,7 +354,7 @@ _STEP_CALL = ("gan_train_step(generator, discriminator, SGD(0.05), SGD(0.2), rea
 
 def _gan_models():
     """Two tiny conditional models: the notebook's builders, for 8x8 images and 3 classes."""
-    from cnnkit.models.autoencoder import build_conditional_discriminator, build_conditional_generator
+    from cnnkit.models.dcgan import build_conditional_discriminator, build_conditional_generator
 
     generator = build_conditional_generator(_GAN["latent_dim"], _GAN["num_classes"], _GAN["shape"],
                                             _GAN["base_filters"], embedding_dim=2)
