@@ -1,6 +1,5 @@
 """Library code of notebook 13: box formats, target encoding, matching, mAP, the grid detector."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -128,21 +127,3 @@ def test_detect_suppresses_duplicates_within_a_class_only():
     assert np.all(np.diff(scores) <= 0)
 
 
-def test_figures_draw_without_error():
-    from cnnkit.plot import detection
-
-    image = np.zeros((32, 32, 3))
-    boxes = np.array([[2.0, 2.0, 12.0, 12.0], [4.0, 4.0, 14.0, 14.0]])
-    for figure in [
-        detection.show_detections([image], truths=[(boxes, np.array([0, 1]))],
-                                       detections=[(boxes, np.array([0.9, 0.4]), np.array([0, 1]))],
-                                       class_names=["a", "b"]),
-        detection.show_box_formats(image, boxes[0]),
-        detection.show_iou_examples([(boxes[0], boxes[1])], [0.5]),
-        detection.show_grid_and_anchors(image, 4, ANCHORS, boxes[0]),
-        detection.show_nms(image, boxes, np.array([0.9, 0.4]), [0]),
-        detection.plot_precision_recall({"a": (np.array([0.5, 1.0]), np.array([1.0, 0.5]),
-                                                     np.array([1.0, 0.5]))}),
-    ]:
-        assert figure.axes
-        plt.close(figure)

@@ -194,14 +194,3 @@ def test_conditional_gan_models_respect_the_label():
     assert logits.shape == (3, 1) and len(np.unique(logits.round(6))) == 3
 
 
-def test_figures_of_notebook_16():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from cnnkit.plot.generative import show_gan_game, show_latent_manifold, show_reparameterization_trick
-
-    assert show_reparameterization_trick().axes and show_gan_game().axes
-    figure = show_latent_manifold(np.zeros((3, 3, 4, 4, 1)), [-1.0, 0.0, 1.0])
-    assert figure.axes[0].get_images()[0].get_array().shape == (12, 12)
-    with pytest.raises(ValueError, match="k = len"):
-        show_latent_manifold(np.zeros((3, 3, 4, 4)), [0.0, 1.0])

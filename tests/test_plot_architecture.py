@@ -1,17 +1,13 @@
 """Architecture diagrams: read from the model itself, drawn with Graphviz or matplotlib, and clear
 errors for models that have no graph to draw."""
-import matplotlib
+import keras
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import keras  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from cnnkit.models.lenet import build_lenet5  # noqa: E402
-from cnnkit.models.resnet import build_resnet, residual_block  # noqa: E402
-from cnnkit.plot import architecture  # noqa: E402
-from cnnkit.plot.architecture import model_graph, show_model  # noqa: E402
+from cnnkit.models.lenet import build_lenet5
+from cnnkit.models.resnet import build_resnet, residual_block
+from cnnkit.plot import architecture
+from cnnkit.plot.architecture import model_graph, show_model
 
 
 @pytest.fixture(scope="module")

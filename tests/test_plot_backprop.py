@@ -1,16 +1,12 @@
 """Notebook 03's figures: each returns a Figure whose texts carry the numbers and labels it promises,
 those numbers are the ones the library's backward passes compute, and bad input is refused."""
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from cnnkit import scratch  # noqa: E402
-from cnnkit.plot.backprop import (  # noqa: E402
+from cnnkit import scratch
+from cnnkit.plot.backprop import (
     GraphStep,
     draw_computational_graph,
     draw_conv_backward_spread,

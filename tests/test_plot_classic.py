@@ -1,13 +1,9 @@
 """Notebook 07's block diagrams: they draw the layers, filter counts and shapes they are given,
 and refuse what they cannot draw."""
-import matplotlib
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from cnnkit.plot.classic import draw_inception_module, draw_vgg_block  # noqa: E402
+from cnnkit.plot.classic import draw_inception_module, draw_vgg_block
 
 
 def texts_of(fig):

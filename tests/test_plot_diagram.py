@@ -1,12 +1,8 @@
 """The shared drawing primitives: they draw what they are given and refuse what they cannot draw."""
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from cnnkit.plot.diagram import add_arrow, add_box, add_grid, diagram_axes  # noqa: E402
+from cnnkit.plot.diagram import add_arrow, add_box, add_grid, diagram_axes
 
 
 def test_grid_writes_every_number_and_outlines_the_window():

@@ -1,20 +1,16 @@
 """Notebook 06's figures: each returns a Figure whose texts carry what the notebook's caption points at."""
-import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from cnnkit.plot.regularization import (  # noqa: E402
+from cnnkit.plot.regularization import (
     draw_dropout,
     plot_accuracy_by_technique,
     plot_batch_norm_statistics,
     plot_paired_gains,
     plot_weight_norms,
 )
-from cnnkit.scratch import dropout_forward  # noqa: E402
+from cnnkit.scratch import dropout_forward
 
 
 def _texts(ax):

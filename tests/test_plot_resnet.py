@@ -1,13 +1,9 @@
 """Notebook 08's drawings: the blocks carry their layers, shapes and weight counts, and the ResNet
 plan reads its shapes from the model it is given."""
-import matplotlib
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from cnnkit.plot.resnet import draw_bottleneck_block, draw_residual_blocks, draw_resnet_plan, resnet_plan  # noqa: E402
+from cnnkit.plot.resnet import draw_bottleneck_block, draw_residual_blocks, draw_resnet_plan, resnet_plan
 
 
 def _texts(fig):

@@ -9,7 +9,6 @@ import pytest
 from sklearn.metrics import jaccard_score
 
 from cnnkit.models.unet import build_unet
-from cnnkit.plot.segmentation import overlay_mask, show_segmentation
 from cnnkit.topics.segmentation import combined_loss, dice_coefficient, mean_iou
 
 
@@ -87,14 +86,3 @@ def test_combined_loss_is_cross_entropy_plus_one_minus_dice_and_trains():
     assert np.isfinite(history).all() and history[-1] < history[0]
 
 
-def test_overlay_colours_only_the_classes_and_checks_the_mask():
-    image = np.full((4, 4, 3), 0.5, np.float32)
-    mask = np.zeros((4, 4), np.uint8)
-    mask[1, 1] = 2
-    out = overlay_mask(image, mask)
-    assert out.shape == (4, 4, 3) and out.min() >= 0 and out.max() <= 1
-    assert np.allclose(out[0, 0], out[3, 3]) and not np.allclose(out[1, 1], out[0, 0])
-    with pytest.raises(ValueError, match="mask must have shape"):
-        overlay_mask(image, np.zeros((3, 4), np.uint8))
-    figure = show_segmentation(np.stack([image, image]), {"truth": np.stack([mask, mask])}, ["bg", "a", "b"])
-    assert len(figure.axes) == 4

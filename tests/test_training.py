@@ -4,16 +4,10 @@ pipeline do what their docstrings promise, and the new figures draw."""
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import keras
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from cnnkit import plot
 from cnnkit.augment.classification import build_augmenter, make_dataset
 from cnnkit.config import set_seed
 from cnnkit.data import scale_images
@@ -113,18 +107,3 @@ def test_scale_images_adds_channel_and_rejects_floats():
         scale_images(images)
 
 
-def test_plots_of_notebooks_04_to_06():
-    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.8], "accuracy": [0.5, 0.8], "val_accuracy": [0.4, 0.7]}
-    fig = plot.plot_history({"run": history})
-    assert [ax.get_xlabel() for ax in fig.axes] == ["epoch", "epoch"] and len(fig.axes[0].lines) == 2
-    plt.close(fig)
-    y_true, y_pred = np.array([0, 1, 1, 2]), np.array([0, 2, 1, 2])
-    fig = plot.plot_confusion_matrix(y_true, y_pred, ["a", "b", "c"])
-    counts = fig.axes[0].images[0].get_array()
-    assert counts[1, 2] == 1 and np.trace(counts) == 3 and "75.0%" in fig.axes[0].get_title()
-    plt.close(fig)
-    fig = plot.show_misclassified(np.zeros((4, 6, 6)), y_true, y_pred, ["a", "b", "c"])
-    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == ["true: b\npred: c"]
-    plt.close(fig)
-    with pytest.raises(ValueError, match="nothing to show"):
-        plot.show_misclassified(np.zeros((2, 6, 6)), y_true[:2], y_true[:2], ["a", "b", "c"])

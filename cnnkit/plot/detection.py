@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import matplotlib.patches as patches
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from cnnkit.plot.diagram import CLASS_COLOURS, STRONG
 
@@ -33,7 +34,7 @@ def _add_boxes(ax, boxes, classes=None, scores=None, class_names: Sequence[str] 
 
 
 def show_detections(images, truths=None, detections=None, class_names: Sequence[str] | None = None,
-                    ncols: int = 5, panel_size: float = 2.6, title: str | None = None):
+                    ncols: int = 5, panel_size: float = 2.6, title: str | None = None) -> Figure:
     """Images with ground truth (dashed) and detections (solid, with scores).
 
     ``truths``: one ``(boxes, classes)`` per image; ``detections``: one ``(boxes, scores, classes)``.
@@ -58,7 +59,7 @@ def show_detections(images, truths=None, detections=None, class_names: Sequence[
     return fig
 
 
-def show_box_formats(image, box, name: str = "object"):
+def show_box_formats(image, box, name: str = "object") -> Figure:
     """One box in both formats: its corners, and its centre with width and height."""
     x0, y0, x1, y1 = box
     fig, axes = plt.subplots(1, 2, figsize=(8, 4))
@@ -76,8 +77,8 @@ def show_box_formats(image, box, name: str = "object"):
     axes[1].plot(cx, cy, "o", color=STRONG["vermillion"])
     axes[1].annotate("", (x1, cy), (x0, cy), arrowprops={"arrowstyle": "<->", "color": "cyan"})
     axes[1].annotate("", (cx, y1), (cx, y0), arrowprops={"arrowstyle": "<->", "color": "cyan"})
-    axes[1].text((x0 + cx) / 2, cy, "w", color="cyan", ha="center", va="bottom", fontsize=11)
-    axes[1].text(cx, (cy + y1) / 2, " h", color="cyan", ha="left", va="center", fontsize=11)
+    axes[1].text((x0 + cx) / 2, cy, "w", color=STRONG["sky"], ha="center", va="bottom", fontsize=11)
+    axes[1].text(cx, (cy + y1) / 2, " h", color=STRONG["sky"], ha="left", va="center", fontsize=11)
     axes[1].annotate("(x_c, y_c)", (cx, cy), xytext=(0, -10), va="top", **label)
     axes[1].set_title("centre and size: [x_c, y_c, w, h]")
     fig.suptitle(f"two ways to write the same box around the {name}")
@@ -85,7 +86,7 @@ def show_box_formats(image, box, name: str = "object"):
     return fig
 
 
-def show_iou_examples(pairs, ious):
+def show_iou_examples(pairs, ious) -> Figure:
     """Pairs of boxes, their intersection shaded, and their IoU in the title."""
     fig, axes = plt.subplots(1, len(pairs), figsize=(3 * len(pairs), 3))
     for ax, (a, b), iou in zip(np.atleast_1d(axes), pairs, ious):
@@ -107,7 +108,7 @@ def show_iou_examples(pairs, ious):
     return fig
 
 
-def show_grid_and_anchors(image, grid_size: int, anchors, box):
+def show_grid_and_anchors(image, grid_size: int, anchors, box) -> Figure:
     """The grid over an image, the cell that holds the box's centre, and the anchors centred there."""
     size = image.shape[0]
     cell = size / grid_size
@@ -118,7 +119,7 @@ def show_grid_and_anchors(image, grid_size: int, anchors, box):
     for k in range(1, grid_size):
         ax.axhline(k * cell - 0.5, color="white", linewidth=0.6)
         ax.axvline(k * cell - 0.5, color="white", linewidth=0.6)
-    ax.add_patch(patches.Rectangle((col * cell - 0.5, row * cell - 0.5), cell, cell, color="cyan", alpha=0.6))
+    ax.add_patch(patches.Rectangle((col * cell - 0.5, row * cell - 0.5), cell, cell, color=STRONG["sky"], alpha=0.6))
     ax.add_patch(patches.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=STRONG["yellow"], linewidth=2))
     centre = ((col + 0.5) * cell, (row + 0.5) * cell)
     for k, (width, height) in enumerate(np.asarray(anchors) * cell):
@@ -132,7 +133,7 @@ def show_grid_and_anchors(image, grid_size: int, anchors, box):
     return fig
 
 
-def show_nms(image, boxes, scores, kept, title: str = "non-max suppression"):
+def show_nms(image, boxes, scores, kept, title: str = "non-max suppression") -> Figure:
     """All candidate boxes, then the ones non-max suppression keeps."""
     fig, axes = plt.subplots(1, 2, figsize=(8, 4))
     for ax, indices, name in ((axes[0], np.arange(len(boxes)), f"before: {len(boxes)} boxes"),
@@ -146,7 +147,7 @@ def show_nms(image, boxes, scores, kept, title: str = "non-max suppression"):
     return fig
 
 
-def plot_precision_recall(curves: dict, title: str = "precision-recall"):
+def plot_precision_recall(curves: dict, title: str = "precision-recall") -> Figure:
     """Precision against recall per curve: ``curves`` maps a label to ``(recall, precision, envelope)``,
     the envelope drawn as the shaded area whose size is the AP."""
     fig, ax = plt.subplots(figsize=(5.5, 4))

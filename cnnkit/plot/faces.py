@@ -6,11 +6,12 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from cnnkit.plot.diagram import STRONG
 
 
-def plot_triplet_geometry(positive_distance: float = 1.0, margin: float = 0.8):
+def draw_triplet_geometry(positive_distance: float = 1.0, margin: float = 0.8) -> Figure:
     """Where a negative can lie around an anchor, and what each kind teaches the network.
 
     The anchor sits at the centre and its positive at Euclidean distance ``positive_distance``.
@@ -50,7 +51,7 @@ def plot_triplet_geometry(positive_distance: float = 1.0, margin: float = 0.8):
     return fig
 
 
-def plot_roc(curves: dict, far: float | None = None, title: str = "verification ROC"):
+def plot_roc(curves: dict, far: float | None = None, title: str = "verification ROC") -> Figure:
     """ROC curves of verification: true-accept rate against false-accept rate.
 
     Args:
@@ -78,7 +79,7 @@ def plot_roc(curves: dict, far: float | None = None, title: str = "verification 
 
 
 def show_distance_matrix(distances: np.ndarray, labels: Sequence[str], threshold: float | None = None,
-                         title: str | None = None, images: Sequence[np.ndarray] | None = None):
+                         title: str | None = None, images: Sequence[np.ndarray] | None = None) -> Figure:
     """A matrix of distances with each value written in its cell; cells under ``threshold``
     (a "same person" decision) are framed.
 
@@ -120,7 +121,7 @@ def show_distance_matrix(distances: np.ndarray, labels: Sequence[str], threshold
 
 
 def plot_embedding_2d(points: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
-                      unseen: Sequence[int] = (), title: str | None = None):
+                      unseen: Sequence[int] = (), title: str | None = None) -> Figure:
     """A 2-D projection of embeddings, one colour per class; classes never trained on are
     drawn as crosses.
 

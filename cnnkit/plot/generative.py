@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from cnnkit.plot.diagram import PALETTE, STRONG, add_arrow, add_box, diagram_axes
 
 
-def show_reparameterization_trick() -> Figure:
+def draw_reparameterization_trick() -> Figure:
     """The VAE's forward pass, with the reparameterisation trick: the randomness enters as a
     separate input epsilon, so that the path from the loss back to the encoder is differentiable."""
     fig, ax = diagram_axes(11.5, 3.2, inches_per_unit=0.96)
@@ -39,7 +39,7 @@ def show_reparameterization_trick() -> Figure:
     return fig
 
 
-def show_gan_game() -> Figure:
+def draw_gan_game() -> Figure:
     """The conditional GAN: the generator turns noise and a label into an image; the discriminator
     scores real and generated images of that label; each network trains against the other."""
     fig, ax = diagram_axes(11, 3.6, inches_per_unit=1.0)

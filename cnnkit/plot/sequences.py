@@ -8,11 +8,12 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 
 from cnnkit.plot.diagram import STRONG
 
 
-def show_dilated_causal_stack(kernel_size: int, dilations: Sequence[int], steps: int | None = None, ax=None):
+def draw_dilated_causal_stack(kernel_size: int, dilations: Sequence[int], steps: int | None = None, ax=None) -> Figure:
     """Draw the steps of an input and of each causal layer as dots, and the taps that lead from
     the last output back to the input: the input steps reached form its receptive field.
 
@@ -48,11 +49,11 @@ def show_dilated_causal_stack(kernel_size: int, dilations: Sequence[int], steps:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.set_title(f"causal convolutions, kernel {kernel_size}: the last output sees {field} input steps")
-    return ax
+    return ax.figure
 
 
 def show_class_activation(series: np.ndarray, activation: np.ndarray, title: str | None = None, ax=None,
-                          cmap: str = "coolwarm"):
+                          cmap: str = "coolwarm") -> Figure:
     """Plot a univariate series as a line whose colour at each step is its class activation.
 
     Args:
@@ -83,4 +84,4 @@ def show_class_activation(series: np.ndarray, activation: np.ndarray, title: str
     if title:
         ax.set_title(title)
     plt.colorbar(lines, ax=ax, label="class activation (scaled)")
-    return ax
+    return ax.figure

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from cnnkit.plot.diagram import PALETTE, STRONG, add_arrow
@@ -22,7 +23,7 @@ def _stack(ax, x, y, count, colour, width=0.5, height=1.4, step=0.12, label=None
         ax.text(x + width / 2 + (count - 1) * step / 2, y - 0.3, label, ha="center", va="top", fontsize=9)
 
 
-def draw_depthwise_vs_standard(c_in: int = 4, c_out: int = 6, kernel: int = 3):
+def draw_depthwise_vs_standard(c_in: int = 4, c_out: int = 6, kernel: int = 3) -> Figure:
     """A standard convolution next to its depthwise-separable replacement, with their weight counts.
 
     Top: each of the ``c_out`` filters of a standard convolution spans all ``c_in`` channels
@@ -92,7 +93,7 @@ def _block_diagram(ax, widths: Sequence[int], labels: Sequence[str], colours: Se
     ax.set_title(title, fontsize=11)
 
 
-def draw_inverted_residual(channels: int = 24, expansion: int = 6, bottleneck: int = 4):
+def draw_inverted_residual(channels: int = 24, expansion: int = 6, bottleneck: int = 4) -> Figure:
     """ResNet's bottleneck block (wide -> narrow -> wide) against MobileNetV2's inverted residual block
     (narrow -> wide -> narrow, a linear projection at the end); box heights follow the channel counts."""
     fig, (resnet, mobilenet) = plt.subplots(2, 1, figsize=(10, 6.5))
@@ -112,7 +113,7 @@ def draw_inverted_residual(channels: int = 24, expansion: int = 6, bottleneck: i
 
 
 def plot_few_label_results(results: dict[str, Sequence[float]], title: str, ylabel: str = "test accuracy",
-                           chance: float | None = None):
+                           chance: float | None = None) -> Figure:
     """One bar per method: the mean over seeds, each seed as a dot.
 
     Args:

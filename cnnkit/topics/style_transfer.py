@@ -137,7 +137,7 @@ class StyleTransferResult:
     seconds: float = 0.0
 
 
-def transfer_style(content, style, steps: int = 200, extractor=None, weights: dict | None = None,
+def transfer_style(content, style, extractor, steps: int = 200, weights: dict | None = None,
                    learning_rate: float = 0.02, preview_every: int = 50,
                    on_preview: Callable[[int, np.ndarray], None] | None = None,
                    step_function: Callable | None = None, progress: bool = True) -> StyleTransferResult:
@@ -146,6 +146,7 @@ def transfer_style(content, style, steps: int = 200, extractor=None, weights: di
     Args:
         content: the photo, (height, width, 3) in [0, 1]; the result has its size.
         style: the painting, (h, w, 3) in [0, 1].
+        extractor: the feature extractor, from :func:`cnnkit.models.vgg_features.build_style_extractor`.
         steps: Adam steps on the pixels.
         extractor: from :func:`cnnkit.models.vgg_features.build_style_extractor` (built when omitted).
         weights: loss weights as in :data:`DEFAULT_WEIGHTS` (missing keys take the default).
@@ -159,10 +160,6 @@ def transfer_style(content, style, steps: int = 200, extractor=None, weights: di
 
     if steps < 1:
         raise ValueError(f"steps must be at least 1, got {steps}.")
-    if extractor is None:
-        from cnnkit.models.vgg_features import build_style_extractor
-
-        extractor = build_style_extractor()
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     targets = style_targets(extractor, content, style)
     image = tf.Variable(np.asarray(content, np.float32)[None])

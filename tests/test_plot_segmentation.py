@@ -1,14 +1,22 @@
 """Notebook 10's drawings: upsampling grids show the numbers they are given and refuse shapes that
 cannot come from the operation; the U reads every level's shape from the actual model."""
-import matplotlib
 
-matplotlib.use("Agg")
+from __future__ import annotations
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import keras
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
 
-from cnnkit.plot.segmentation import draw_bilinear_upsampling, draw_transposed_convolution, draw_unet, unet_levels  # noqa: E402
+from cnnkit.models.unet import build_unet
+from cnnkit.plot.segmentation import (
+    draw_bilinear_upsampling,
+    draw_transposed_convolution,
+    draw_unet,
+    overlay_mask,
+    show_segmentation,
+    unet_levels,
+)
 
 
 def _texts(fig):
@@ -37,7 +45,6 @@ def test_bilinear_upsampling_refuses_a_wrong_size():
 
 
 def test_unet_drawing_carries_every_level_and_its_skips():
-    from cnnkit.models.unet import build_unet
 
     model = build_unet((32, 32, 3), 4, depth=2, base_filters=8)
     levels = unet_levels(model)
@@ -54,7 +61,6 @@ def test_unet_drawing_carries_every_level_and_its_skips():
 
 
 def test_unet_levels_refuses_another_model():
-    import keras
 
     inputs = keras.Input((4,))
     with pytest.raises(ValueError, match="build_unet"):
@@ -74,3 +80,16 @@ def test_overlap_titles_carry_iou_and_dice():
     assert "T ∩ P: 8 (green), T ∪ P: 24" in _texts(fig)
     with pytest.raises(ValueError, match="0 / 0"):
         draw_overlap(np.zeros((3, 3)), np.zeros((3, 3)))
+
+
+def test_overlay_colours_only_the_classes_and_checks_the_mask():
+    image = np.full((4, 4, 3), 0.5, np.float32)
+    mask = np.zeros((4, 4), np.uint8)
+    mask[1, 1] = 2
+    out = overlay_mask(image, mask)
+    assert out.shape == (4, 4, 3) and out.min() >= 0 and out.max() <= 1
+    assert np.allclose(out[0, 0], out[3, 3]) and not np.allclose(out[1, 1], out[0, 0])
+    with pytest.raises(ValueError, match="mask must have shape"):
+        overlay_mask(image, np.zeros((3, 4), np.uint8))
+    figure = show_segmentation(np.stack([image, image]), {"truth": np.stack([mask, mask])}, ["bg", "a", "b"])
+    assert len(figure.axes) == 4

@@ -1,15 +1,11 @@
 """The Gram matrix figure of notebook 11 draws the numbers of the maps it is given and the Gram
 matrix they make, and refuses maps it cannot draw legibly."""
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from cnnkit.plot.style_transfer import draw_gram_matrix  # noqa: E402
+from cnnkit.plot.style_transfer import draw_gram_matrix, show_style_history
 
 
 def texts_of(fig):
@@ -61,3 +57,14 @@ def test_bad_names_and_entries_are_refused():
         draw_gram_matrix(np.zeros((2, 2, 3)), channel_names=["a", "b"])
     with pytest.raises(ValueError, match="entry"):
         draw_gram_matrix(np.zeros((2, 2, 3)), entry=(0, 3))
+
+
+def test_style_history_draws_each_weighted_loss_on_a_log_scale():
+    history = {"total": [3.0, 2.0, 1.5], "content": [0.0, 1.0, 1.0], "style": [2.0, 1.0, 0.5], "tv": [10.0, 5.0, 4.0]}
+    fig = show_style_history(history, {"content": 1.0, "style": 2.0, "tv": 0.1}, title="losses")
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_title() == "losses"
+    lines = {line.get_label(): line.get_ydata() for line in ax.get_lines()}
+    assert set(lines) == {"total", "1 x content", "2 x style", "0.1 x tv"}
+    np.testing.assert_allclose(lines["2 x style"], [4.0, 2.0, 1.0])
+    assert np.isnan(lines["1 x content"][0])  # a zero loss has no place on a log axis

@@ -1,15 +1,11 @@
 """The non-image figures of notebook 09: agreement histograms and the randomisation curve carry the
 numbers they were given and refuse data of the wrong shape."""
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from cnnkit.plot.interpretability import plot_agreement, plot_randomization  # noqa: E402
+from cnnkit.plot.interpretability import plot_agreement, plot_randomization
 
 
 def test_agreement_histograms_give_each_mean_and_spread():

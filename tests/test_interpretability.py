@@ -262,40 +262,5 @@ def test_gradient_ascent_nearly_reaches_the_best_image_of_a_linear_channel():
 
 
 # ------------------------------------------------------------------ the plots of notebook 09
-def test_overlay_blends_the_colour_map_over_the_image():
-    import matplotlib.pyplot as plt
-
-    from cnnkit.plot import overlay_heatmap
-
-    image = np.zeros((4, 6, 1), np.float32)
-    heat = np.zeros((4, 6))
-    heat[1, 2] = 5.0                                      # scaled by its maximum: 1 there, 0 elsewhere
-    blended = overlay_heatmap(image, heat, alpha=1.0, cmap="viridis")
-    assert blended.shape == (4, 6, 3) and blended.min() >= 0 and blended.max() <= 1
-    np.testing.assert_allclose(blended[1, 2], plt.get_cmap("viridis")(1.0)[:3])
-    np.testing.assert_allclose(blended[0, 0], plt.get_cmap("viridis")(0.0)[:3])
-    np.testing.assert_allclose(overlay_heatmap(image, heat, alpha=0.0), 0.0)     # image only
-    with pytest.raises(ValueError, match="height and width"):
-        overlay_heatmap(image, np.zeros((6, 4)))
-    with pytest.raises(ValueError, match="alpha"):
-        overlay_heatmap(image, heat, alpha=2)
 
 
-def test_show_heatmaps_and_show_filters_layouts():
-    import matplotlib.pyplot as plt
-
-    from cnnkit.plot import show_filters, show_heatmaps
-
-    images = [np.random.rand(8, 8), np.random.rand(8, 8, 3)]
-    fig = show_heatmaps(images, [None, np.random.rand(8, 8)], titles=["image", "map"], ncols=2)
-    assert [ax.get_title() for ax in fig.axes[:2]] == ["image", "map"]
-    assert fig.axes[-1].get_ylabel().startswith("importance")       # the colour bar
-    plt.close(fig)
-    with pytest.raises(ValueError, match="one heat map per image"):
-        show_heatmaps(images, [None])
-    fig = show_filters(np.random.randn(5, 5, 1, 6), ncols=4, title="filters")
-    titled = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    assert titled == [f"filter {k}" for k in range(6)] and fig._suptitle.get_text() == "filters"
-    plt.close(fig)
-    with pytest.raises(ValueError, match="kernels"):
-        show_filters(np.zeros((5, 5, 2, 3)))

@@ -3,17 +3,13 @@ the update written out by hand), and the figure that draws them."""
 
 from __future__ import annotations
 
-import matplotlib
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import keras  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from cnnkit.plot.training import plot_optimizer_paths  # noqa: E402
-from cnnkit.training.surfaces import QUADRATIC, ROSENBROCK, gradient, optimizer_path, rosenbrock  # noqa: E402
+from cnnkit.plot.training import plot_optimizer_paths
+from cnnkit.training.surfaces import QUADRATIC, ROSENBROCK, gradient, optimizer_path, rosenbrock
 
 
 def test_surfaces_have_their_minimum_where_they_say():
