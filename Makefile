@@ -1,7 +1,7 @@
 # The course in two commands:
 #   make lab    set up everything, then open the course in Jupyter Lab
 #   make test   set up everything, then run the whole test suite
-#   make test-fast  the inner loop: every test except executing the notebooks, on every core
+#   make test-fast  the inner loop: every test but the slow kinds (notebooks, sandbox, browser), on every core
 #   make lint   ruff on the code and the solution notebooks
 # Set-up is idempotent: it creates .venv once and reinstalls only when requirements change.
 
@@ -69,16 +69,22 @@ LAB_ARGS := --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id 
 lab: setup
 	$(BIN)/jupyter lab $(LAB_ARGS)
 
-# Everything: cnnkit tests, graders on the solutions, stubs and known mistakes, and every
-# solution notebook executed offline in fast mode.
-test: setup
-	$(BIN)/python -m pytest --grade=solutions $(PYTEST_ARGS)
-
-# The inner loop: the same, without executing the solution notebooks (tests marked `notebook`),
-# spread over JOBS processes (pytest-xdist; `auto` is one per core).
+# Tests by cost (markers in pyproject.toml, assigned in tests/conftest.py): `notebook` executes a
+# solution notebook, `sandbox` grades through the grading command's sandbox, `browser` drives
+# Jupyter Lab in Chromium. Everything else is fast and runs on every core (pytest-xdist).
+SLOW := notebook or sandbox or browser
 JOBS ?= auto
+
+# Everything, each test once: the fast tests on every core, then the slow kinds one at a time (they
+# time their own work: a notebook's cells, a grader's deadlines, a browser's waits).
+test: setup
+	$(BIN)/python -m pytest --grade=solutions -m "not ($(SLOW))" -n $(JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --grade=solutions -m "$(SLOW)" $(PYTEST_ARGS)
+
+# The inner loop: every fast test (cnnkit, the graders on solutions, stubs and known mistakes, the
+# notebooks' structure), on every core.
 test-fast: setup
-	$(BIN)/python -m pytest --grade=solutions -m "not notebook" -n $(JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --grade=solutions -m "not ($(SLOW))" -n $(JOBS) $(PYTEST_ARGS)
 
 # Style and likely bugs in cnnkit, tests, benchmarks and solutions/ (ruff, configured in pyproject.toml).
 lint: setup

@@ -1,5 +1,6 @@
-"""Shared pytest set-up: quiet TensorFlow, no downloads, a headless matplotlib backend,
-and the ``--grade`` option that picks which notebooks the graders load."""
+"""Shared pytest set-up: quiet TensorFlow, no downloads, a headless matplotlib backend, the
+``--grade`` option that picks which notebooks the graders load, and the markers that sort the
+tests by cost (``make test-fast`` leaves out the three slow kinds; ``make test`` runs everything)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,26 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 GRADE_CHOICES = ("learner", "solutions", "stubs")
 
 
+#: The slow kinds of test, by the module (or module::test) that holds them. Tests marked in their own
+#: module (``@pytest.mark.notebook``) need no entry here.
+SLOW = {
+    "notebook": ("test_colab.py",),
+    "sandbox": ("test_grading_trust.py", "test_grading_memory.py", "test_grading_hostile.py",
+                "test_grading_command.py::test_command_refuses_graders_that_differ_from_the_manifest",
+                "test_grading_command.py::test_generated_submissions_get_a_correct_gradebook",
+                "test_grading_command.py::test_a_solution_passes_with_a_verified_manifest_and_classroom_output"),
+    "browser": ("test_browser.py", "test_lab.py"),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.name
+        for marker, places in SLOW.items():
+            if module in places or f"{module}::{item.originalname}" in places:
+                item.add_marker(getattr(pytest.mark, marker))
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--grade",
@@ -23,23 +44,6 @@ def pytest_addoption(parser):
              "solutions (solutions/, must all pass) or stubs (freshly generated, must all fail)",
     )
 
-
-@pytest.fixture(scope="session")
-def solution_results():
-    """``solution_results(notebook)`` -> {exercise: Result} of grading the solution notebook, computed
-    once per test run and shared by every test that needs it."""
-    from cnnkit.course.notebooks import SOLUTIONS_DIR
-    from cnnkit.grading import exercises_of, load_exercises, run_checks
-
-    cache: dict[str, dict] = {}
-
-    def results(notebook: str) -> dict:
-        if notebook not in cache:
-            functions = load_exercises(SOLUTIONS_DIR / f"{notebook}.ipynb")
-            cache[notebook] = {name: run_checks(name, functions.get(name)) for name in exercises_of(notebook)}
-        return cache[notebook]
-
-    return results
 
 
 @pytest.fixture(autouse=True)

@@ -26,3 +26,4 @@ def graded_functions(request, tmp_path_factory):
         return cache[notebook]
 
     return load
+

@@ -12,9 +12,6 @@ CASES = [(ex.notebook, name) for name, ex in EXERCISES.items()]
 
 
 @pytest.mark.parametrize(("notebook", "exercise"), CASES, ids=[f"{nb}:{ex}" for nb, ex in CASES])
-def test_exercise(request, graded_functions, solution_results, notebook, exercise):
-    if request.config.getoption("--grade") == "solutions":  # graded once per run, shared with other tests
-        result = solution_results(notebook)[exercise]
-    else:
-        result = run_checks(exercise, graded_functions(notebook).get(exercise))
+def test_exercise(graded_functions, notebook, exercise):
+    result = run_checks(exercise, graded_functions(notebook).get(exercise))
     assert result.passed, result.line()
