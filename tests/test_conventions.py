@@ -1,5 +1,5 @@
 """The settled conventions of docs/conventions.md, pinned where a learner meets them: classifier
-outputs, Conv -> BN -> activation without a redundant bias, rotation units, dataset defaults,
+outputs and their layer's name, Conv -> BN -> activation without a redundant bias, rotation units, dataset defaults,
 argument names, and the pooling cache."""
 
 from __future__ import annotations
@@ -15,9 +15,17 @@ from cnnkit import scratch
 from cnnkit.augment.classification import build_augmenter, make_dataset
 from cnnkit.augment.joint import augment_pair, random_affine
 from cnnkit.data import load_oxford_pets, make_shapes, sample_image
-from cnnkit.models import classic, lenet, resnet, unet
+from cnnkit.models import classic, lenet, mobilenet, resnet, sequence, unet
+from cnnkit.topics import transfer_learning
+
 
 # ------------------------------------------------------------------ classifier output
+def _small_base():
+    """A stand-in for a pretrained base, for the transfer-model builder."""
+    inputs = keras.Input((16, 16, 3))
+    return keras.Model(inputs, keras.layers.Conv2D(4, 3)(inputs), name="base")
+
+
 # Every builder that ends in a classifier, at a small size; each takes its own options and the
 # classifier_activation under test.
 BUILDERS = {
@@ -36,6 +44,10 @@ BUILDERS = {
     "resnet50": (resnet.resnet50, ((32, 32, 3), 10), {"base_filters": 4, "small_input": True}),
     "cifar_resnet": (resnet.cifar_resnet, (8, (16, 16, 3), 10), {"base_filters": 4}),
     "build_unet": (unet.build_unet, ((16, 16, 3), 3), {"depth": 1, "base_filters": 4}),
+    "mobilenet_v2": (mobilenet.mobilenet_v2, ((32, 32, 3), 10), {"include_preprocessing": False}),
+    "build_transfer_model": (transfer_learning.build_transfer_model, (_small_base(), 10), {}),
+    "build_conv1d_classifier": (sequence.build_conv1d_classifier, ((32, 1), 3), {"filters": (4, 4), "kernel_sizes": (3, 3)}),
+    "build_text_cnn": (sequence.build_text_cnn, (50, 20, 2), {"embedding_dim": 4, "filters": 4}),
 }
 
 
@@ -65,6 +77,13 @@ def test_every_classifier_builder_returns_logits_by_default_and_probabilities_on
     # The same weights: the probabilities are the softmax of the default model's logits.
     expected = keras.ops.convert_to_numpy(keras.ops.softmax(logits, axis=-1))
     np.testing.assert_allclose(probabilities, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_every_classifier_names_its_last_layer_predictions(name):
+    builder, args, kwargs = BUILDERS[name]
+    model = builder(*args, **kwargs)
+    assert model.layers[-1].name == "predictions", f"{name} ends in {model.layers[-1].name!r}"
 
 
 # ------------------------------------------------------------------ Conv -> BN -> activation

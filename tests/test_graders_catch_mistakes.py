@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cnnkit.course import manifest
 from cnnkit.course.notebooks import SOLUTIONS_DIR, write_learner_version
 from cnnkit.grading import EXERCISES, graded_notebooks, load_exercises, run_checks
 from cnnkit.grading.core import NOT_IMPLEMENTED
@@ -33,16 +34,18 @@ def test_stubs_fail_every_check(notebook, tmp_path):
             assert not result.passed and NOT_IMPLEMENTED in result.message, result.line()
 
 
-def test_every_notebook_with_exercises_has_mistakes():
+def test_every_notebook_with_exercises_has_mistakes_in_its_topic_folder():
     folders = {path.parent.name for path in MISTAKES}
-    assert set(GRADED) <= folders, f"no known mistakes for {set(GRADED) - folders}"
+    topics = {manifest.notebook(stem).topic for stem in GRADED}
+    assert topics <= folders, f"no known mistakes for {topics - folders}"
 
 
 @pytest.mark.parametrize("path", MISTAKES, ids=[f"{p.parent.name}/{p.stem}" for p in MISTAKES])
 def test_mistake_is_caught_with_its_hint(path):
     module = _module(path)
     assert module.EXERCISE in EXERCISES, f"{path.name} names an unknown exercise {module.EXERCISE!r}"
-    assert EXERCISES[module.EXERCISE].notebook == path.parent.name
+    assert manifest.notebook(EXERCISES[module.EXERCISE].notebook).topic == path.parent.name, (
+        f"{path.name} is in tests/mistakes/{path.parent.name}/, not in the folder of its notebook's topic")
     result = run_checks(module.EXERCISE, getattr(module, module.EXERCISE))
     assert not result.passed, f"{path.name}: the grader let this mistake pass"
     assert module.EXPECTED_HINT.lower() in result.message.lower(), (

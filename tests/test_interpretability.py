@@ -32,7 +32,7 @@ def region_layers(region):
         keras.layers.MaxPooling2D(2, name="pool"),
         keras.layers.Conv2D(8, 3, padding="same", activation="relu", name="conv3"),
         keras.layers.Flatten(name="flatten"),
-        keras.layers.Dense(3, name="scores"),
+        keras.layers.Dense(3, name="predictions"),
     ]
 
 
@@ -193,22 +193,22 @@ def test_randomize_layers_redraws_only_the_named_layers():
     x = keras.layers.Conv2D(4, 3, use_bias=False, name="conv_conv")(inputs)
     x = keras.layers.BatchNormalization(name="conv_bn")(x)
     x = keras.layers.Conv2D(4, 3, name="top")(keras.layers.Activation("relu", name="conv")(x))
-    model = keras.Model(inputs, keras.layers.Dense(2, name="scores")(keras.layers.Flatten()(x)))
+    model = keras.Model(inputs, keras.layers.Dense(2, name="predictions")(keras.layers.Flatten()(x)))
     for weight in model.get_layer("conv_bn").weights:                  # as if trained: not the initial values
         weight.assign(weight + 0.5)
     trained = [w.copy() for w in model.get_weights()]
-    copy = randomize_layers(model, ["conv_bn", "scores"], seed=1)
+    copy = randomize_layers(model, ["conv_bn", "predictions"], seed=1)
     for mine, theirs in zip(model.get_weights(), trained):            # the original is untouched
         np.testing.assert_array_equal(mine, theirs)
     for name in ("conv_conv", "top"):
         for mine, theirs in zip(copy.get_layer(name).get_weights(), model.get_layer(name).get_weights()):
             np.testing.assert_array_equal(mine, theirs)
-    assert not np.allclose(copy.get_layer("scores").kernel, model.get_layer("scores").kernel)
+    assert not np.allclose(copy.get_layer("predictions").kernel, model.get_layer("predictions").kernel)
     gamma, beta, mean, variance = copy.get_layer("conv_bn").get_weights()   # back to the initialisers
     np.testing.assert_array_equal(gamma, 1) and np.testing.assert_array_equal(variance, 1)
     np.testing.assert_array_equal(beta, 0) and np.testing.assert_array_equal(mean, 0)
-    again = randomize_layers(model, ["conv_bn", "scores"], seed=1)
-    np.testing.assert_array_equal(again.get_layer("scores").kernel, copy.get_layer("scores").kernel)
+    again = randomize_layers(model, ["conv_bn", "predictions"], seed=1)
+    np.testing.assert_array_equal(again.get_layer("predictions").kernel, copy.get_layer("predictions").kernel)
     with pytest.raises(ValueError, match="no layer named"):
         randomize_layers(model, ["conv9"])
 

@@ -170,8 +170,9 @@ def nin(input_shape=(224, 224, 3), num_classes=1000, include_top=True, width_mul
         x = layers.Dropout(0.5, name="dropout")(x)
         x = nin_block(x, num_classes, 3, name="nin4", last_activation=None)
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if classifier_activation is not None:
-            x = layers.Activation(classifier_activation, name="predictions")(x)
+        # NiN has no dense layer: the class scores are the averages, and the last layer is named
+        # "predictions" like every classifier's (an identity when classifier_activation is None).
+        x = layers.Activation(classifier_activation, name="predictions")(x)
     return keras.Model(inputs, x, name="nin")
 
 

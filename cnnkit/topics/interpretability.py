@@ -145,7 +145,7 @@ def randomize_layers(model, layer_names, seed=0):
 
     Args:
         model: a built Keras model (Functional or Sequential).
-        layer_names: names of layers of ``model`` to re-initialise, e.g. ["scores", "conv3_conv"].
+        layer_names: names of layers of ``model`` to re-initialise, e.g. ["predictions", "conv3_conv"].
         seed: seed of the new random weights (the same seed gives the same copy).
 
     Returns:

@@ -85,11 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     import tensorflow as tf
 
     from cnnkit.course.results import record
-    from cnnkit.data import load_fashion_mnist
+    from cnnkit.data import load_fashion_mnist, scale_images
 
     tf.get_logger().setLevel("ERROR")  # the strategy logs every all-reduce it sets up
     (x_train, y_train), _, _ = load_fashion_mnist()
-    images = (x_train[: args.images, ..., None] / 255.0).astype("float32")
+    images = scale_images(x_train[: args.images])
     print("logical devices:", ", ".join(devices))
     model, strategy, seconds = train_mirrored(images, y_train[: args.images], devices)
     print(f"one epoch on {len(images)} images, {strategy.num_replicas_in_sync} replicas of 64 images per step: "

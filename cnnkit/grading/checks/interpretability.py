@@ -37,7 +37,7 @@ def _layers(head):
         layers.append(keras.layers.Flatten(name="flatten"))
     else:
         layers.append(keras.layers.GlobalAveragePooling2D(name="gap"))
-    return layers + [keras.layers.Dense(NUM_CLASSES, name="scores")]
+    return layers + [keras.layers.Dense(NUM_CLASSES, name="predictions")]
 
 
 @functools.cache
@@ -117,7 +117,7 @@ def check_feature_maps_model(feature_maps_model):
     batch = _images(2, seed=1)
     for kind, model in _models().items():
         expected_all = {name: value.numpy() for name, value in _run(model, batch).items()}
-        for names in (["conv_b"], ["conv_b", "conv_a"], ["pool", "conv_a", "scores"]):
+        for names in (["conv_b"], ["conv_b", "conv_a"], ["pool", "conv_a", "predictions"]):
             text = f"feature_maps_model(model, {names}) on {kind}"
             features = _call_on(kind, feature_maps_model, model, names)
             if not isinstance(features, keras.Model):
