@@ -86,7 +86,7 @@ def test_bad_input_is_refused_with_a_reason():
 def test_show_kernel_effect_computes_a_valid_cross_correlation():
     image = np.zeros((10, 10))
     image[:, 5:] = 1.0
-    fig = plot.show_kernel_effect(image, np.array([[-1, 0, 1]] * 3), name="vertical edges")
+    fig = pc.show_kernel_effect(image, np.array([[-1, 0, 1]] * 3), name="vertical edges")
     result = fig.axes[2].images[0].get_array()
     assert result.shape == (8, 8) and result.max() == 3.0  # the edge lights up
     assert fig.axes[1].get_title() == "vertical edges 3x3"

@@ -24,7 +24,7 @@ def test_unet_maps_images_to_per_pixel_logits_or_probabilities(upsampling):
                          classifier_activation="softmax")
     np.testing.assert_allclose(np.asarray(softmax(images)).sum(-1), 1.0, atol=1e-5)
     names = [layer.name for layer in model.layers]
-    assert len(names) == len(set(names)) and "classifier" in names and "bottleneck_conv1" in names
+    assert len(names) == len(set(names)) and "predictions" in names and "bottleneck_conv1" in names
     kinds = {type(layer).__name__ for layer in model.layers}
     assert ("Conv2DTranspose" in kinds) == (upsampling == "transpose")
 

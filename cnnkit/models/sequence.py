@@ -42,7 +42,7 @@ def build_conv1d_classifier(input_shape, num_classes, filters=(128, 256, 128), k
 
     One ``conv1d_block`` per entry of ``filters`` ("same" padding, layers named ``block1_*``,
     ``block2_*``, ...), then a global average over time (``pool``) and a Dense layer
-    (``classifier``).
+    (``predictions``).
 
     Args:
         input_shape: (steps, channels); steps may be None to accept series of any length.
@@ -71,7 +71,7 @@ def build_text_cnn(vocab_size, sequence_length, num_classes, embedding_dim=64, f
     """A text CNN: word embeddings, one ``conv1d_block`` over them, max over time, a classifier.
 
     Layers: ``Embedding`` (``embedding``), ``conv1d_block`` with "valid" padding (``conv_*``),
-    ``GlobalMaxPooling1D`` (``pool``), ``Dropout`` (``dropout``), ``Dense`` (``classifier``).
+    ``GlobalMaxPooling1D`` (``pool``), ``Dropout`` (``dropout``), ``Dense`` (``predictions``).
 
     Args:
         vocab_size: number of token ids; ids run from 0 (padding) to vocab_size - 1.

@@ -88,7 +88,7 @@ def build_unet(input_shape, num_classes, depth=3, base_filters=16, upsampling="t
 
     Encoder level ``i`` (from 0) has ``base_filters * 2**i`` filters, the bottleneck
     ``base_filters * 2**depth``, and decoder levels mirror the encoder. Layers are named
-    ``encoder{i}_*``, ``bottleneck_*``, ``decoder{i}_*`` and ``classifier``.
+    ``encoder{i}_*``, ``bottleneck_*``, ``decoder{i}_*`` and ``predictions``.
 
     Args:
         input_shape: (height, width, channels), height and width divisible by ``2**depth``.

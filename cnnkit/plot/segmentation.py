@@ -96,7 +96,7 @@ def unet_levels(model) -> dict:
 
     Args:
         model: a ``keras.Model`` built by ``build_unet`` (layers ``encoder{i}_relu2``,
-            ``bottleneck_relu2``, ``decoder{i}_up``, ``decoder{i}_relu2``, ``classifier``, and
+            ``bottleneck_relu2``, ``decoder{i}_up``, ``decoder{i}_relu2``, ``predictions``, and
             ``decoder{i}_concat`` where there are skip connections).
 
     Returns:
@@ -105,9 +105,9 @@ def unet_levels(model) -> dict:
         shapes without the batch axis, lists indexed by level (0 = full resolution).
     """
     names = {layer.name for layer in model.layers}
-    if "bottleneck_relu2" not in names or "classifier" not in names:
+    if "bottleneck_relu2" not in names or "predictions" not in names:
         raise ValueError(f"unet_levels reads a model built by build_unet (layers 'bottleneck_relu2' and "
-                         f"'classifier'); {model.name!r} lacks them.")
+                         f"'predictions'); {model.name!r} lacks them.")
     depth = sum(1 for name in names if name.startswith("encoder") and name.endswith("_pool"))
 
     def shape(name):
@@ -118,7 +118,7 @@ def unet_levels(model) -> dict:
             "bottleneck": shape("bottleneck_relu2"),
             "decoder": [shape(f"decoder{i}_relu2") for i in range(depth)],
             "concat": [shape(f"decoder{i}_concat") if f"decoder{i}_concat" in names else None for i in range(depth)],
-            "output": shape("classifier"),
+            "output": shape("predictions"),
             "upsampling": type(model.get_layer("decoder0_up")).__name__}
 
 

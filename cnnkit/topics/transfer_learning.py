@@ -25,7 +25,7 @@ def build_transfer_model(base, num_classes, dropout=0.2, classifier_activation=N
     batch-norm layers run in inference mode, with their pretrained statistics. It is called on a new
     input with ``training=False``, as Keras' guide does (in Keras 3.13 ``fit`` overrides that flag,
     so freezing is what protects batch norm). The new head: GlobalAveragePooling2D ->
-    Dropout(dropout) -> Dense(num_classes, activation=classifier_activation), named "classifier".
+    Dropout(dropout) -> Dense(num_classes, activation=classifier_activation), named "predictions".
 
     Args:
         base: a ``keras.Model`` without its top, from images (batch, h, w, 3) to feature maps

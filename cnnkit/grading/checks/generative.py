@@ -33,7 +33,7 @@ USE_KERAS_OPS = ("Use keras.ops (ops.exp, ops.sum...) rather than NumPy or float
                  "through your function.")
 
 
-# --------------------------------------------------------------------------- NumPy oracles
+# --------------------------------------------------------------------------- NumPy references
 def _softplus(x):
     return np.logaddexp(0.0, x)
 
