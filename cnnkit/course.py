@@ -19,8 +19,8 @@ class Notebook:
     ``stem`` is the file name without ``.ipynb`` (``"01_convolution_basics"``); ``checks`` is the
     module of :mod:`cnnkit.grading.checks` that grades it; ``library`` names the cnnkit modules
     that hold its exercise solutions verbatim (empty when none do); ``practice_only`` names the
-    exercises those modules leave out on purpose: worked examples such as an answer computed by
-    hand, which no later notebook calls.
+    exercises those modules leave out on purpose, because no later notebook calls them: worked
+    examples such as an answer computed by hand, or a rule practised once (``same_padding``).
     """
 
     stem: str
@@ -37,8 +37,9 @@ class Notebook:
 
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("01_convolution_basics", "Convolution basics",
-             ("correlate_by_hand", "zero_pad", "conv_single_step", "conv_forward", "conv_output_size", "conv_param_count"),
-             ("cnnkit.scratch",), "convolution", practice_only=("correlate_by_hand",)),
+             ("correlate_by_hand", "zero_pad", "conv_single_step", "conv_forward", "conv_output_size", "same_padding",
+              "conv_param_count"),
+             ("cnnkit.scratch",), "convolution", practice_only=("correlate_by_hand", "same_padding")),
     Notebook("02_pooling_and_activations", "Pooling and activations",
              ("pool_forward", "relu", "softmax", "receptive_field"),
              ("cnnkit.scratch",), "pooling_activations"),

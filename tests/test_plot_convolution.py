@@ -128,3 +128,10 @@ def test_softmax_figure_shows_shifted_scores_and_the_probabilities():
     assert [t.get_text() for t in right.get_xticklabels()] == ["cat", "dog", "car"]
     with pytest.raises(ValueError, match="class names"):
         pc.plot_softmax(scores, probabilities, ["cat"])
+
+
+def test_output_size_figure_draws_uneven_padding():
+    fig = pc.draw_output_size([(8, 3, (0, 1), 2)])
+    written = texts(fig)
+    assert any("0$ before and $1$ after" in t and "= 4$ windows" in t for t in written)
+    assert sum(t.startswith("window ") for t in written) == 4
