@@ -11,7 +11,6 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 from scipy.signal import correlate2d
 
-from cnnkit import plot
 from cnnkit.plot import convolution as pc
 
 X = np.array([[3, 1, 0, 2], [1, 4, 2, 0], [0, 2, 5, 1], [2, 0, 1, 3]])
@@ -91,3 +90,10 @@ def test_show_kernel_effect_computes_a_valid_cross_correlation():
     assert result.shape == (8, 8) and result.max() == 3.0  # the edge lights up
     assert fig.axes[1].get_title() == "vertical edges 3x3"
     plt.close(fig)
+
+
+def test_output_size_figure_draws_uneven_padding():
+    fig = pc.draw_output_size([(8, 3, (0, 1), 2)])
+    written = texts(fig)
+    assert any("0$ before and $1$ after" in t and "= 4$ windows" in t for t in written)
+    assert sum(t.startswith("window ") for t in written) == 4

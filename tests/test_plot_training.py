@@ -61,3 +61,17 @@ def test_figure_refuses_mismatched_input():
         plot_optimizer_paths([QUADRATIC, ROSENBROCK], [{}])
     with pytest.raises(ValueError, match="shape \\(points, 2\\)"):
         plot_optimizer_paths([QUADRATIC], [{"sgd": np.zeros((5, 3))}])
+
+
+def test_lr_range_test_figure_marks_the_chosen_rate_and_leaves_out_a_divergence():
+    from cnnkit.plot.training import plot_lr_range_test
+
+    rates = np.geomspace(1e-4, 1, 40)
+    losses = np.where(rates < 0.3, 2.3 - np.log10(rates / 1e-4) * 0.4, np.nan)
+    fig = plot_lr_range_test(rates, losses, losses, chosen=0.01, lowest=0.1)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert any("chosen rate 0.01" in text.get_text() for text in ax.get_legend().get_texts())
+    with pytest.raises(ValueError, match="one length"):
+        plot_lr_range_test(rates, losses[:-1], losses, chosen=0.01)
+    plt.close(fig)

@@ -156,7 +156,8 @@ def animate_convolution(image: np.ndarray, kernel: np.ndarray, bias: float = 0.0
     return animation
 
 
-def draw_output_size(cases: Sequence[tuple[int, int, int, int]] = ((7, 3, 1, 2), (8, 3, 0, 2))) -> Figure:
+def draw_output_size(cases: Sequence[tuple[int, int, int | tuple[int, int], int]] = ((7, 3, 1, 2), (8, 3, 0, 2))
+                     ) -> Figure:
     """Where the windows of a convolution fit along one axis, for each ``(n, f, pad, stride)`` case.
 
     Each strip is the padded axis (padding in grey, cells numbered by input position); below it,
@@ -166,24 +167,27 @@ def draw_output_size(cases: Sequence[tuple[int, int, int, int]] = ((7, 3, 1, 2),
 
     Args:
         cases: ``(n, f, pad, stride)`` tuples: input size, kernel size, padding, stride (in cells),
-            the argument order of ``conv_output_size``.
+            the argument order of ``conv_output_size``. ``pad`` is an int (the same on both sides)
+            or a ``(before, after)`` pair, as ``same_padding`` returns for TensorFlow's "same".
     """
     if not cases:
         raise ValueError("draw_output_size needs at least one (n, f, pad, stride) case.")
-    for n, f, pad, stride in cases:
-        if min(n, f, stride) < 1 or pad < 0 or f > n + 2 * pad:
+    sides = [(pad, pad) if np.isscalar(pad) else tuple(pad) for _, _, pad, _ in cases]
+    for (n, f, pad, stride), (before, after) in zip(cases, sides):
+        if min(n, f, stride) < 1 or min(before, after) < 0 or f > n + before + after:
             raise ValueError(f"case (n={n}, f={f}, pad={pad}, stride={stride}): need n, f, stride >= 1, pad >= 0 "
                              "and a kernel no larger than the padded input.")
     lane = 0.6
-    heights = [2.4 + lane * ((n + 2 * pad - f) // stride + 2) for n, f, pad, stride in cases]
-    width = max((n + 2 * pad) + stride + f for n, f, pad, stride in cases) + 3.2
+    heights = [2.4 + lane * ((n + b + a - f) // stride + 2) for (n, f, _, stride), (b, a) in zip(cases, sides)]
+    width = max((n + b + a) + stride + f for (n, f, _, stride), (b, a) in zip(cases, sides)) + 3.2
     fig, ax = diagram_axes(width, sum(heights), inches_per_unit=min(0.62, 10 / width))
     top = sum(heights)
-    for (n, f, pad, stride), height in zip(cases, heights):
-        size = n + 2 * pad
+    for (n, f, _, stride), (before, after), height in zip(cases, sides, heights):
+        size = n + before + after
         out = (size - f) // stride + 1
-        colours = np.array([[_PADDING if i < pad or i >= pad + n else "white" for i in range(size)]], dtype=object)
-        add_grid(ax, np.arange(-pad, n + pad)[None, :], origin=(0.3, top - 0.9), colours=colours, fontsize=9)
+        colours = np.array([[_PADDING if i < before or i >= before + n else "white" for i in range(size)]],
+                           dtype=object)
+        add_grid(ax, np.arange(-before, n + after)[None, :], origin=(0.3, top - 0.9), colours=colours, fontsize=9)
         for k in range(out + 1):
             y = top - 2.3 - lane * k
             fits = k < out
@@ -193,8 +197,12 @@ def draw_output_size(cases: Sequence[tuple[int, int, int, int]] = ((7, 3, 1, 2),
                     linestyle="-" if fits else "--", solid_capstyle="butt")
             note = f"window {k + 1}" if fits else "the next window would stick out"
             ax.text(x1 + 0.15, y, note, va="center", fontsize=9, color=colour)
-        formula = (rf"$n={n},\ p={pad},\ f={f},\ s={stride}$:   "
-                   rf"$\lfloor ({n} + 2\cdot{pad} - {f}) / {stride} \rfloor + 1 = {out}$ windows")
+        if before == after:
+            formula = (rf"$n={n},\ p={before},\ f={f},\ s={stride}$:   "
+                       rf"$\lfloor ({n} + 2\cdot{before} - {f}) / {stride} \rfloor + 1 = {out}$ windows")
+        else:
+            formula = (rf"$n={n},\ p={before}$ before and ${after}$ after$,\ f={f},\ s={stride}$:   "
+                       rf"$\lfloor ({n} + {before} + {after} - {f}) / {stride} \rfloor + 1 = {out}$ windows")
         ax.text(0.3, top - 0.4, formula, va="center", fontsize=11)
         top -= height
     ax.set_title("grey cells are padding; each bar is the span of one window", fontsize=11)

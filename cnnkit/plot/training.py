@@ -76,3 +76,44 @@ def plot_optimizer_paths(surfaces: Sequence[Surface], paths: Sequence[Mapping[st
         fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig
+
+
+def plot_lr_range_test(learning_rates: np.ndarray, losses: np.ndarray, smoothed: np.ndarray, chosen: float,
+                       lowest: float | None = None, title: str | None = None) -> Figure:
+    """A learning-rate range test: each step's batch loss against its learning rate (log axis), the
+    smoothed curve, and the rate picked from it marked by a vertical line.
+
+    Args:
+        learning_rates: the rate of each step, increasing.
+        losses: each step's batch loss (NaN or infinite values, after a divergence, are left out).
+        smoothed: the smoothed losses, one per step, as the rate is picked from them.
+        chosen: the learning rate picked, drawn as a solid vertical line.
+        lowest: the rate where the smoothed loss is lowest, drawn dashed (optional).
+        title: a title above the plot.
+    """
+    learning_rates, losses, smoothed = (np.asarray(a, dtype=float) for a in (learning_rates, losses, smoothed))
+    if not (learning_rates.shape == losses.shape == smoothed.shape) or learning_rates.ndim != 1:
+        raise ValueError(f"learning_rates, losses and smoothed must be 1-D and of one length; got shapes "
+                         f"{learning_rates.shape}, {losses.shape} and {smoothed.shape}.")
+    if chosen <= 0:
+        raise ValueError(f"chosen must be a positive learning rate, got {chosen}.")
+    fig, ax = plt.subplots(figsize=(7, 4))
+    finite = np.isfinite(losses)
+    ax.plot(learning_rates[finite], losses[finite], color=STRONG["grey"], alpha=0.5, linewidth=1,
+            label="batch loss")
+    ok = np.isfinite(smoothed)
+    ax.plot(learning_rates[ok], smoothed[ok], color=STRONG["blue"], linewidth=2, label="smoothed")
+    if lowest is not None:
+        ax.axvline(lowest, color=STRONG["grey"], linestyle="--", label=f"lowest smoothed loss, rate {lowest:.3g}")
+    ax.axvline(chosen, color=STRONG["vermillion"], linewidth=2, label=f"chosen rate {chosen:.3g}")
+    ax.set_xscale("log")
+    start = smoothed[ok][0] if ok.any() else np.nanmax(losses[finite])
+    floor = np.nanmin(smoothed[ok]) if ok.any() else np.nanmin(losses[finite])
+    ax.set_ylim(max(0.0, floor - 0.1 * (start - floor)), start * 1.5)  # the divergence would hide the dip
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("training loss")
+    ax.legend(fontsize=9)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -15,13 +15,14 @@ in step.
 - :mod:`~cnnkit.scratch.sgd`: one step of gradient descent (03)
 - :mod:`~cnnkit.scratch.adam`: one step of Adam, as Keras takes it (05)
 - :mod:`~cnnkit.scratch.dropout`: inverted dropout (06)
-- :mod:`~cnnkit.scratch.batchnorm`: batch normalisation in training and at inference (06)
+- :mod:`~cnnkit.scratch.batchnorm`: batch normalisation in training and at inference (06), and its
+  backward pass (03)
 """
 
 from cnnkit.scratch.activations import relu, softmax
 from cnnkit.scratch.adam import adam_step
 from cnnkit.scratch.backward import conv_backward, conv_forward_cached, pool_backward, pool_forward_cached
-from cnnkit.scratch.batchnorm import batchnorm_forward
+from cnnkit.scratch.batchnorm import batchnorm_backward, batchnorm_forward
 from cnnkit.scratch.conv import (
     conv_forward,
     conv_forward_fast,
@@ -37,7 +38,7 @@ from cnnkit.scratch.receptive import receptive_field
 from cnnkit.scratch.sgd import sgd_step
 
 __all__ = [
-    "adam_step", "batchnorm_forward", "conv_backward", "conv_forward", "conv_forward_cached", "conv_forward_fast",
+    "adam_step", "batchnorm_backward", "batchnorm_forward", "conv_backward", "conv_forward", "conv_forward_cached", "conv_forward_fast",
     "conv_output_size", "conv_param_count", "conv_single_step", "dropout_forward", "numerical_gradient",
     "pool_backward", "pool_forward", "pool_forward_cached", "receptive_field", "relu", "sgd_step", "softmax",
     "zero_pad",

@@ -1,7 +1,8 @@
 """Checks for notebook 03, backpropagation from scratch.
 
 Oracles are independent of the learner's code: ``tf.GradientTape`` gradients of
-``tf.nn.conv2d``, ``tf.nn.max_pool2d`` and ``tf.nn.avg_pool2d`` for the backward passes,
+``tf.nn.conv2d``, ``tf.nn.max_pool2d``, ``tf.nn.avg_pool2d`` and of batch normalisation written
+with TensorFlow ops for the backward passes,
 closed-form derivatives for the numerical gradient, ``tf.nn.conv2d`` for the vectorised
 convolution, and plain arithmetic for the SGD step.
 """
@@ -339,3 +340,81 @@ def check_conv_forward_fast(conv_forward_fast):
              f"took {seconds:.2f} s; a vectorised convolution takes {limit / SPEED_FACTOR:.3f} s here.",
              "Are there still loops over output positions? Build every window at once (sliding_window_view) "
              "and apply all filters with one matrix product.")
+
+
+# ------------------------------------------------------------------ batchnorm_backward
+def _tf_batchnorm(eps):
+    """Batch normalisation in training mode, written with TensorFlow ops (the oracle's forward pass)."""
+    import tensorflow as tf
+
+    def forward(x, gamma, beta):
+        axes = list(range(len(x.shape) - 1))
+        mean = tf.reduce_mean(x, axis=axes)
+        variance = tf.reduce_mean(tf.square(x - mean), axis=axes)
+        return gamma * (x - mean) / tf.sqrt(variance + eps) + beta
+
+    return forward
+
+
+def _batchnorm_mistakes(dout, x, gamma, eps):
+    """dx as known mistakes compute it (NumPy, for hints only), each with the hint that names it."""
+    axes = tuple(range(x.ndim - 1))
+    xhat = (x - x.mean(axis=axes)) / np.sqrt(x.var(axis=axes) + eps)
+    scale = gamma / np.sqrt(x.var(axis=axes) + eps)
+    mean_dout, mean_dout_xhat = dout.mean(axis=axes), (dout * xhat).mean(axis=axes)
+    return [
+        (scale * dout,
+         "You treated the mean and the variance as constants: they are computed from x, so the gradient also "
+         "flows into x through mu and through var (two more paths on the graph)."),
+        (scale * (dout - mean_dout),
+         "The path through the variance is missing: var = mean(xc ** 2) depends on x too, which adds "
+         "dvar * 2 * xc / N to dxc."),
+        (scale * (dout - xhat * mean_dout_xhat),
+         "The path through the mean is missing: mu = mean(x), so dx also gets dmu / N, with dmu = -sum(dxc) "
+         "over every axis but the last."),
+    ]
+
+
+@exercise(NOTEBOOK)
+def check_batchnorm_backward(batchnorm_backward):
+    rng = np.random.default_rng(36)
+    cases = [((6, 4), 1e-3), ((4, 5, 5, 3), 1e-3), ((3, 4, 6, 2), 0.5), ((2, 7, 3), 1e-3), ((8, 2, 2, 5), 1e-3)]
+    for shape, eps in cases:
+        x = rng.normal(loc=1.5, scale=2.0, size=shape)
+        gamma = rng.normal(size=shape[-1])
+        beta = rng.normal(size=shape[-1])
+        dout = rng.normal(size=shape)
+        kwargs = {} if eps == 1e-3 else {"eps": eps}
+        text = signature("batchnorm_backward", (dout, x, gamma), kwargs)
+        result = call(batchnorm_backward, dout, x, gamma, **kwargs)
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            fail(text, f"returned {describe(result)}.", "Return the tuple (dx, dgamma, dbeta).")
+        expected = tape_gradients(_tf_batchnorm(eps), (x, gamma, beta), dout)
+        got = [as_array(value, f"{text}, {name}") for name, value in zip(("dx", "dgamma", "dbeta"), result)]
+        for name, value, theirs in zip(("dx", "dgamma", "dbeta"), got, expected):
+            if value.shape != theirs.shape:
+                hint = ("The statistics, and so gamma's and beta's gradients, are per channel: sum over every "
+                        "axis but the last (batch, height and width), not over the batch axis only."
+                        if name != "dx" and value.shape == shape[1:] else
+                        f"{name} has the shape of {'x' if name == 'dx' else 'gamma: one value per channel'}.")
+                fail(text, f"{name} has shape {value.shape}, expected {theirs.shape}.", hint)
+        dx, dgamma, dbeta = got
+        if all(same_values(value, theirs) for value, theirs in zip(got, expected)):
+            continue
+        if eps != 1e-3 and all(same_values(value, theirs) for value, theirs in
+                               zip(got, tape_gradients(_tf_batchnorm(1e-3), (x, gamma, beta), dout))):
+            fail(text, f"the gradients are those of eps=1e-3, not of eps={eps}.",
+                 "Use the eps argument, not a fixed number.")
+        if not same_values(dbeta, expected[2]):
+            fail(text, f"dbeta: {difference(dbeta, expected[2])}",
+                 "out = gamma * xhat + beta: dbeta is dout summed over every axis but the last.")
+        if not same_values(dgamma, expected[1]):
+            hint = ("dgamma is the sum of dout * xhat (the normalised x), not of dout alone."
+                    if same_values(dgamma, dout.sum(axis=tuple(range(x.ndim - 1)))) else
+                    "dgamma sums dout * xhat over every axis but the last, with xhat = (x - mu) / sqrt(var + eps).")
+            fail(text, f"dgamma: {difference(dgamma, expected[1])}", hint)
+        hint = next((hint for wrong, hint in _batchnorm_mistakes(dout, x, gamma, eps) if same_values(dx, wrong)),
+                    "Walk the graph backward node by node: out, xhat, inv, var, xc, mu, x; x and xc each "
+                    f"receive gradient along two paths (N = {x.size // x.shape[-1]} values per channel here).")
+        fail(text, f"dx: {difference(dx, expected[0])}", hint)
+

@@ -218,3 +218,65 @@ def check_conv_forward(conv_forward):
                  conv_shape_hint(Z.shape, A, W, stride, pad))
         if not same_values(Z, expected):
             fail(text, difference(Z, expected), conv_value_hint(Z, A, W, b, stride, pad))
+
+
+def _same_conv_matches(n, f, stride, before, after):
+    """Whether padding ``before``/``after`` cells and a "valid" convolution give TensorFlow's "same" one.
+
+    The oracle is ``tf.nn.conv2d(padding="SAME")`` on a random 1-D signal and kernel: the values, not
+    only the size, must agree, so a padding that is right in total but wrongly split fails.
+    """
+    import tensorflow as tf
+
+    rng = np.random.default_rng(n * 100 + f * 10 + stride)
+    x = tf.constant(rng.normal(size=(1, n, 1, 1)))
+    k = tf.constant(rng.normal(size=(f, 1, 1, 1)))
+    same = tf.nn.conv2d(x, k, strides=[1, stride, 1, 1], padding="SAME").numpy()
+    if min(before, after) < 0 or n + before + after < f:
+        return False
+    padded = tf.pad(x, [[0, 0], [before, after], [0, 0], [0, 0]])
+    valid = tf.nn.conv2d(padded, k, strides=[1, stride, 1, 1], padding="VALID").numpy()
+    return valid.shape == same.shape and same_values(valid, same)
+
+
+def _same_padding_hint(n, f, stride, before, after):
+    """Name the likely cause of a wrong ``same_padding`` answer (a hand-worked formula, hints only)."""
+    out = -(-n // stride)
+    total = max((out - 1) * stride + f - n, 0)
+    if before + after == total and before > after:
+        return ("The total is right but the odd cell is on the wrong side: TensorFlow puts the extra one "
+                "after (bottom or right), pad_before = total // 2.")
+    if before + after == total:
+        return "The total is right but split wrongly: pad_before = total // 2, pad_after = the rest."
+    if before == after and before + after == total - 1:
+        return ("Both sides got total // 2, so one cell is lost when the total padding is odd: "
+                "the odd cell goes after (pad_after = total - pad_before).")
+    if min(before, after) < 0:
+        return "Padding cannot be negative: when the kernel is smaller than the stride, clip the total at 0."
+    if stride > 1 and before + after in (f - 1, max(f - 1, 0)):
+        return ("The stride is ignored: the output size is ceil(n / stride), and the total padding is "
+                "max((out - 1) * stride + f - n, 0).")
+    if stride > 1 and n % stride and before + after == max((n // stride - 1) * stride + f - n, 0):
+        return "Round the output size up: out = ceil(n / stride), e.g. -(-n // stride)."
+    return ("The output size of \"same\" is out = ceil(n / stride); the total padding is "
+            "max((out - 1) * stride + f - n, 0), of which total // 2 goes before and the rest after.")
+
+
+@exercise(NOTEBOOK)
+def check_same_padding(same_padding):
+    cases = [(5, 3, 1), (8, 3, 2), (7, 3, 2), (8, 4, 1), (224, 7, 2), (6, 1, 2), (9, 2, 4),
+             (10, 5, 3), (1, 3, 1), (28, 2, 2), (13, 6, 5), (4, 5, 1)]
+    for n, f, stride in cases:
+        text = f"same_padding(input_size={n}, kernel_size={f}, stride={stride})"
+        result = call(same_padding, n, f, stride)
+        if (not isinstance(result, (tuple, list)) or len(result) != 2
+                or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in result)):
+            hint = ("Use integer arithmetic (// and max), not /: padding is a whole number of cells."
+                    if isinstance(result, (tuple, list)) and len(result) == 2 else None)
+            fail(text, f"returned {describe(result)}, expected a pair of ints (pad_before, pad_after).",
+                 hint or "Return a tuple (pad_before, pad_after).")
+        before, after = (int(v) for v in result)
+        if not _same_conv_matches(n, f, stride, before, after):
+            fail(text, f"returned ({before}, {after}): padding the input this way and convolving with "
+                       "\"valid\" does not give tf.nn.conv2d's \"SAME\" output.",
+                 _same_padding_hint(n, f, stride, before, after))

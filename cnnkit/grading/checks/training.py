@@ -2,7 +2,8 @@
 
 Oracles are Keras itself: ``keras.optimizers.Adam`` on a float64 ``keras.Variable`` for
 ``adam_step``, ``train_on_batch`` on a copy of the same model with the same weights for
-``train_step``, and ``model.fit`` on such a copy for ``train_loop``. Known mistakes of
+``train_step``, ``model.fit`` on such a copy for ``train_loop``, and ``train_on_batch`` with the
+learning rate set before each step for ``lr_range_test``. Known mistakes of
 ``adam_step`` are recognised by replaying them on the same gradients. A spy on the optimiser sees which gradients the learner's code applies,
 so that a step that never applies them, or applies ``None`` gradients from a forward pass run
 outside the tape, is named as such.
@@ -335,3 +336,94 @@ def check_train_loop(train_loop):
     if not np.allclose(losses, expected, rtol=1e-4, atol=1e-5):
         fail(text, f"history['loss'] is {np.round(losses, 4).tolist()}, model.fit reports "
                    f"{np.round(expected, 4).tolist()}.", "Each epoch's loss is the mean of its batch losses.")
+
+
+# ------------------------------------------------------------------ lr_range_test
+def run_lr_range_test(lr_range_test, weights, x, y, min_lr, max_lr, steps, batch_size):
+    """Harness: ``lr_range_test`` on the small model without batch norm, with ``weights``, SGD with
+    momentum 0.9 (so that a new optimiser per step shows) and the from-logits loss. Returns what it
+    returned and the weights after the test."""
+    import keras
+
+    model = _small_model(2, batch_norm=False)
+    model.set_weights(weights)
+    result = lr_range_test(model, keras.optimizers.SGD(1e-3, momentum=0.9),
+                           keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                           x, y, min_lr, max_lr, steps, batch_size)
+    return {"result": result if isinstance(result, (tuple, list)) else describe(result),
+            "weights": model.get_weights()}
+
+
+def _range_test_by_keras(model, x, y, rates, batch_size, fresh_optimizer=False, batch_of=None):
+    """The losses of a range test run by Keras' ``train_on_batch`` on a copy of ``model``: one step per
+    rate, batch ``k = i % batches`` (or ``batch_of(i)``); with ``fresh_optimizer``, as a mistake makes
+    it, a new SGD optimiser for every step."""
+    import keras
+
+    oracle = _copy(model)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    batches = len(x) // batch_size
+    optimizer = keras.optimizers.SGD(1e-3, momentum=0.9)
+    oracle.compile(optimizer, loss_fn)
+    losses = []
+    for i, rate in enumerate(rates):
+        if fresh_optimizer:
+            oracle.compile(keras.optimizers.SGD(float(rate), momentum=0.9), loss_fn)
+        else:
+            optimizer.learning_rate = float(rate)
+        k = batch_of(i) if batch_of else i % batches
+        oracle.reset_metrics()  # train_on_batch reports a running mean over calls otherwise
+        losses.append(float(oracle.train_on_batch(x[k * batch_size:(k + 1) * batch_size],
+                                                  y[k * batch_size:(k + 1) * batch_size])))
+    return np.array(losses), oracle.get_weights()
+
+
+@exercise(NOTEBOOK, uses=("train_step",))
+def check_lr_range_test(lr_range_test):
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(28, 6, 6, 1)).astype(np.float32)   # 3 batches of 8 (the last 4 rows unused)
+    y = rng.integers(0, 3, size=28)
+    min_lr, max_lr, steps, batch_size = 1e-3, 0.3, 7, 8
+    model = _small_model(2, batch_norm=False)
+    text = (f"lr_range_test(model, SGD(momentum=0.9), loss_fn, x of shape {x.shape}, y, min_lr={min_lr}, "
+            f"max_lr={max_lr}, steps={steps}, batch_size={batch_size})")
+    outcome = call_with(run_lr_range_test, lr_range_test, model.get_weights(), x, y, min_lr, max_lr, steps,
+                        batch_size, _shown=text)
+    result = outcome["result"]
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        fail(text, f"returned {describe(result)}.", "Return the tuple (learning_rates, losses).")
+    rates = as_array(result[0], f"{text}, learning_rates").ravel()
+    losses = as_array(result[1], f"{text}, losses").ravel()
+    expected_rates = min_lr * (max_lr / min_lr) ** (np.arange(steps) / (steps - 1))
+    if rates.shape != (steps,) or losses.shape != (steps,):
+        fail(text, f"returned {rates.size} learning rates and {losses.size} losses, expected {steps} of each.",
+             "One rate and one loss per step.")
+    if not np.allclose(rates, expected_rates, rtol=1e-5):
+        if np.allclose(rates, np.linspace(min_lr, max_lr, steps), rtol=1e-5):
+            hint = ("The rates grow linearly: make them grow geometrically (by the same factor each step), "
+                    "min_lr * (max_lr / min_lr) ** (i / (steps - 1)), so that every decade gets as many steps.")
+        elif np.allclose(rates, min_lr * (max_lr / min_lr) ** (np.arange(steps) / steps), rtol=1e-5):
+            hint = "The last step's rate must be max_lr: divide i by steps - 1, not by steps."
+        else:
+            hint = "Step i's rate is min_lr * (max_lr / min_lr) ** (i / (steps - 1))."
+        fail(text, f"learning_rates are {np.round(rates, 5).tolist()}, expected "
+                   f"{np.round(expected_rates, 5).tolist()}.", hint)
+    expected, weights = _range_test_by_keras(model, x, y, expected_rates, batch_size)
+    if np.allclose(losses, expected, rtol=1e-4, atol=1e-5) and _max_gap(outcome["weights"], weights) < 1e-4:
+        return
+    if np.allclose(losses, _range_test_by_keras(model, x, y, expected_rates, batch_size, fresh_optimizer=True)[0],
+                   rtol=1e-4, atol=1e-5):
+        hint = ("Those are the losses of a new optimiser at every step: keep the one optimiser you are given "
+                "(its momentum carries over) and set its learning_rate before each step.")
+    elif np.allclose(losses, _range_test_by_keras(model, x, y, np.full(steps, 1e-3), batch_size)[0],
+                     rtol=1e-4, atol=1e-5):
+        hint = ("The learning rate never changed: set optimizer.learning_rate = rate before each step "
+                "(the returned rates alone do not train anything).")
+    elif np.allclose(losses, _range_test_by_keras(model, x, y, expected_rates, batch_size,
+                                                  batch_of=lambda i: 0)[0], rtol=1e-4, atol=1e-5):
+        hint = "Every step trained on the first batch: step i takes batch i % (len(x) // batch_size)."
+    else:
+        hint = ("Step i: set the rate, then train_step(model, optimizer, loss_fn, x_batch, y_batch) on batch "
+                "i % (len(x) // batch_size), and keep the loss it returns (the loss before the update).")
+    fail(text, f"the losses {np.round(losses, 4).tolist()} differ from Keras' train_on_batch with the same "
+               f"rates, batches and optimiser ({np.round(expected, 4).tolist()}).", hint)
