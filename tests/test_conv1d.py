@@ -99,7 +99,7 @@ def test_padding_aware_text_cnn_ignores_how_much_padding_follows_a_review():
         ids[row, :length] = RNG.integers(1, 200, size=length)
     # The same reviews with 28 more padding tokens: the logits must not move.
     np.testing.assert_allclose(long(np.pad(ids, ((0, 0), (0, 28)))), short(ids), atol=1e-6)
-    assert short.count_params() == 200 * 8 + (3 * 8 * 6 + 6) + (5 * 8 * 6 + 6) + 12 * 2 + 2
+    assert short.count_params() == 200 * 8 + (3 * 8 * 6 + 6) + (5 * 8 * 6 + 6) + 24 * 2 + 2
     with pytest.raises(ValueError, match="kernel_sizes"):
         build_padding_aware_text_cnn(200, 12, 2, kernel_sizes=())
 

@@ -105,12 +105,15 @@ def build_padding_aware_text_cnn(vocab_size, sequence_length, num_classes, embed
     window that runs past the end of a review reads zeros there, as "same" padding would, and
     not a learned padding vector; after each convolution (with bias and ReLU: no batch norm,
     whose statistics the padding would skew) the padded positions are set to zero again, so
-    that the max over time, of responses that are never negative, only picks real words. A
-    short review then looks no different from a long one that happens to end early.
+    that the max over time, of responses that are never negative, only picks real words. Beside
+    each filter's max ("is this phrase anywhere?") it keeps its mean over the real words only
+    ("how much of the review is like this?"), which a plain global average would dilute with
+    padding. A short review then looks no different from a long one that happens to end early.
 
     Layers: ``Embedding`` (``embedding``); per kernel size ``k`` a ``Conv1D`` (``conv{k}``,
-    "same" padding) and a ``GlobalMaxPooling1D`` (``max{k}``); ``Concatenate`` (``pool``),
-    ``Dropout`` (``dropout``), ``Dense`` (``classifier``).
+    "same" padding), a ``GlobalMaxPooling1D`` (``max{k}``) and the masked mean;
+    ``Concatenate`` (``pool``, ``2 * filters * len(kernel_sizes)`` features), ``Dropout``
+    (``dropout``), ``Dense`` (``classifier``).
 
     Args:
         vocab_size: number of token ids; ids run from 0 (padding) to vocab_size - 1.
@@ -132,11 +135,13 @@ def build_padding_aware_text_cnn(vocab_size, sequence_length, num_classes, embed
     # (batch, steps, 1): 1 on a word, 0 on padding.
     real = ops.expand_dims(ops.cast(ops.not_equal(inputs, 0), "float32"), axis=-1)
     x = layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs) * real
+    words = ops.maximum(ops.sum(real, axis=1), 1.0)  # (batch, 1): real tokens per text, at least 1
     pooled = []
     for size in kernel_sizes:
         responses = layers.Conv1D(filters, size, padding="same", activation="relu", name=f"conv{size}")(x) * real
-        pooled.append(layers.GlobalMaxPooling1D(name=f"max{size}")(responses))
-    x = layers.Concatenate(name="pool")(pooled) if len(pooled) > 1 else pooled[0]
+        pooled.append(layers.GlobalMaxPooling1D(name=f"max{size}")(responses))  # the strongest phrase
+        pooled.append(ops.sum(responses, axis=1) / words)  # how often: the mean over the real words only
+    x = layers.Concatenate(name="pool")(pooled)
     x = layers.Dropout(dropout, name="dropout")(x)
     outputs = layers.Dense(num_classes, activation=classifier_activation, name="classifier")(x)
     return keras.Model(inputs, outputs, name="padding_aware_text_cnn")
