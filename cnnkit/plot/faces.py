@@ -51,13 +51,17 @@ def draw_triplet_geometry(positive_distance: float = 1.0, margin: float = 0.8) -
     return fig
 
 
-def plot_roc(curves: dict, far: float | None = None, title: str = "verification ROC") -> Figure:
+def plot_roc(curves: dict, far: float | None = None, title: str = "verification ROC",
+             impostors: str = "different people") -> Figure:
     """ROC curves of verification: true-accept rate against false-accept rate.
 
     Args:
         curves: ``{label: (far, tar)}``, arrays as :func:`cnnkit.topics.faces.verification_roc` returns.
-        far: draw a vertical line at this false-accept rate (e.g. 0.01).
+        far: draw a vertical line at this false-accept rate (e.g. 0.01), labelled at the top
+            of the axes, clear of the legend in the lower right.
         title: the axes' title.
+        impostors: what a false accept lets in, for the x-axis label ("different people",
+            or "different classes" for garments).
     """
     fig, ax = plt.subplots(figsize=(5, 4))
     for label, (rates, accepts) in curves.items():
@@ -65,11 +69,12 @@ def plot_roc(curves: dict, far: float | None = None, title: str = "verification 
     ax.plot([0, 1], [0, 1], ":", color="0.5", label="chance")
     if far is not None:
         ax.axvline(far, color="0.3", lw=0.8, ls="--")
-        ax.text(far, 0.05, f" FAR = {far:g}", fontsize=8)
+        ax.text(far, 0.97, f" FAR = {far:g}", fontsize=8, va="top", ha="left",
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
     ax.set_xscale("symlog", linthresh=1e-2)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.01)
-    ax.set_xlabel("false-accept rate (different people accepted)")
+    ax.set_xlabel(f"false-accept rate ({impostors} accepted)")
     ax.set_ylabel("true-accept rate")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="lower right")
