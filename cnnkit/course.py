@@ -84,6 +84,11 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("16_generative_models", "Generative CNNs: autoencoders, VAEs and GANs",
              ("reparameterize", "kl_divergence", "vae_loss", "discriminator_loss", "generator_loss", "gan_train_step"),
              ("cnnkit.generative",), "generative_models"),
+    Notebook("17_medical_imaging", "CNNs in medical imaging: nuclei, calibration and sparse-view CT",
+             ("iou_matrix", "match_score", "dice_loss", "expected_calibration_error", "fit_temperature",
+              "build_fbp_residual"),
+             ("cnnkit.medical",), "medical",
+             practice_only=("dice_loss", "expected_calibration_error", "fit_temperature", "build_fbp_residual")),
 )
 
 
