@@ -269,13 +269,13 @@ def _ece_hint(value, probabilities, labels, num_bins):
 def check_expected_calibration_error(expected_calibration_error):
     # Four samples by hand: confidences 0.9, 0.9, 0.6, 1.0 with 2 bins; the first bin (0, 0.5] is empty.
     hand = np.array([[0.9, 0.1], [0.1, 0.9], [0.6, 0.4], [0.0, 1.0]])
-    hand_labels = np.array([0, 0, 0, 1])
-    # Bin (0.5, 1]: all four, accuracy 3/4, mean confidence 0.85: ECE = |0.75 - 0.85| = 0.1.
+    hand_labels = np.array([0, 0, 0, 0])
+    # Bin (0.5, 1]: all four, two right (accuracy 0.5), mean confidence 0.85: ECE = |0.5 - 0.85| = 0.35.
     rng = np.random.default_rng(11)
     logits = rng.normal(size=(400, 4)) * 3
     probabilities = _softmax(logits)
     labels = np.where(rng.random(400) < 0.6, probabilities.argmax(1), rng.integers(0, 4, 400))
-    cases = [("4 samples by hand, 2 bins", hand, hand_labels, 2, 0.1),
+    cases = [("4 samples by hand, 2 bins", hand, hand_labels, 2, 0.35),
              ("4 samples by hand, 10 bins", hand, hand_labels, 10, _reference_ece(hand, hand_labels, 10)),
              ("400 random samples of 4 classes, 10 bins", probabilities, labels, 10,
               _reference_ece(probabilities, labels, 10)),
@@ -320,6 +320,9 @@ def check_fit_temperature(fit_temperature):
         text = f"fit_temperature({what}: logits {describe(logits)}, labels {describe(labels)})"
         value = as_number(call(fit_temperature, logits, labels), text, "Return the temperature T, one positive number.")
         best = _best_temperature(logits, labels)
+        if np.isfinite(value) and abs(value - np.log(best)) < 0.02:
+            fail(text, f"returned {value:.4g}, which is log T: expected T = {best:.4g}.",
+                 "If you optimise over log T (which keeps T positive), return its exponential.")
         if not np.isfinite(value) or value <= 0:
             fail(text, f"returned {value!r}, expected a positive temperature near {best:.4g}.",
                  "Compute the loss with a stable log-softmax (subtract the largest logit, or use logsumexp): "
