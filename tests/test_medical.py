@@ -10,9 +10,19 @@ import pytest
 
 from cnnkit.data import nuclei, remote
 from cnnkit.data.remote import CorruptDataError, DataNotFoundError
-from cnnkit.medical import (BACKGROUND, BOUNDARY, INTERIOR, instances_from_probabilities, iou_matrix, match_score,
-                            otsu_watershed, random_crops, random_ellipse_phantoms, sparse_view_fbp,
-                            three_class_targets)
+from cnnkit.medical import (
+    BACKGROUND,
+    BOUNDARY,
+    INTERIOR,
+    instances_from_probabilities,
+    iou_matrix,
+    match_score,
+    otsu_watershed,
+    random_crops,
+    random_ellipse_phantoms,
+    sparse_view_fbp,
+    three_class_targets,
+)
 
 
 @pytest.fixture
