@@ -39,7 +39,7 @@ NUCLEI_SHA256 = {
     "img2d.tif": "f9ccc1571b92c861ff87e28463068b43f61bd47357ed0503f711e5cd1eb97750",
     "mask2d.tif": "59ad5e820b7982ca9d13e946fa6e7f64e2714899e00a2ae6c69aa79aad53d46f",
 }
-#: The image's side in pixels and the number of annotated nuclei in its mask.
+#: The side of the image and of its mask, in pixels.
 IMAGE_SIDE = 512
 
 HOW_TO_GET = (f"  - run `make nuclei-data` in the course repository (or `python -m cnnkit.data.nuclei`): it runs\n"
