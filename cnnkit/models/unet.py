@@ -117,3 +117,17 @@ def build_unet(input_shape, num_classes, depth=3, base_filters=16, upsampling="t
         x = decoder_block(x, skips[level], base_filters * 2**level, upsampling, name=f"decoder{level}")
     outputs = layers.Conv2D(num_classes, 1, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name="unet")
+
+
+def build_segmenter(input_shape, num_classes: int = 3, depth: int = 3, base_filters: int = 16,
+                    dropout: float = 0.0):
+    """The U-Net of :func:`build_unet` with dropout before its 1x1 classifier, for Monte Carlo dropout (notebook 17).
+
+    The same weights fit any input size divisible by ``2**depth``: build a second model of another
+    ``input_shape`` and copy them with ``set_weights(model.get_weights())``. Returns per-pixel logits.
+    """
+    unet = build_unet(input_shape, num_classes, depth=depth, base_filters=base_filters)
+    features = unet.get_layer("decoder0_relu2").output
+    x = layers.Dropout(dropout, name="dropout")(features)
+    outputs = layers.Conv2D(num_classes, 1, name="predictions")(x)
+    return keras.Model(unet.input, outputs, name="segmenter")

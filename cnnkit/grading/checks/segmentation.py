@@ -15,35 +15,12 @@ from cnnkit.grading.assertions import as_number, call, call_with, describe, fail
 from cnnkit.grading.core import ExerciseFailure, exercise
 from cnnkit.grading.harnesses import gradient_of
 from cnnkit.grading.model_checks import SOFTMAX_TWICE, are_probabilities, call_block, probabilities
+from cnnkit.grading.references import conv_block_params, decoder_params, unet_params
 
 NOTEBOOK = "10_segmentation_unet"
 
 UPSAMPLE_HINT = ("Upsampling must bring x to exactly skip's height and width, a factor of 2 "
                  "(Conv2DTranspose(filters, 2, strides=2) or UpSampling2D(2)), before the two are concatenated.")
-
-
-# --------------------------------------------------------------------------- closed-form counts
-def _conv_block_params(c_in, filters):
-    """conv_block: two 3x3 convolutions without bias, each with batch norm (4 numbers per channel)."""
-    return 9 * c_in * filters + 9 * filters * filters + 2 * 4 * filters
-
-
-def _decoder_params(c_in, c_skip, filters, upsampling="transpose"):
-    if upsampling == "transpose":
-        return 4 * c_in * filters + filters + _conv_block_params(filters + c_skip, filters)
-    return _conv_block_params(c_in + c_skip, filters)
-
-
-def _unet_params(in_channels, num_classes, depth, base, upsampling="transpose", skips=True):
-    filters = [base * 2**level for level in range(depth + 1)]
-    total, c_in = 0, in_channels
-    for level in range(depth):
-        total += _conv_block_params(c_in, filters[level])
-        c_in = filters[level]
-    total += _conv_block_params(c_in, filters[depth])
-    for level in reversed(range(depth)):
-        total += _decoder_params(filters[level + 1], filters[level] if skips else 0, filters[level], upsampling)
-    return total + filters[0] * num_classes + num_classes
 
 
 # --------------------------------------------------------------------------- helpers
@@ -94,7 +71,7 @@ def check_encoder_block(encoder_block):
                 else "features = MaxPooling2D(2)(skip) halves the height and width.")
         fail(text, f"features has shape {_shape(features)}, expected {wanted_features}.", hint)
     model = keras.Model(x, [features, skip])
-    expected = _conv_block_params(3, 8)
+    expected = conv_block_params(3, 8)
     if model.count_params() != expected:
         fail(text, f"the block has {model.count_params()} parameters, expected {expected}.",
              "Use conv_block(x, filters, name) once (two 3x3 convolutions with batch norm), then pool.")
@@ -141,14 +118,14 @@ def check_decoder_block(decoder_block):
             second = np.asarray(model([inputs, _random((1, 12, 10, 8), 3)]))
             if np.allclose(first, second):
                 fail(text, "the output does not depend on skip.", missing_skip)
-        expected = _decoder_params(16, 8 if with_skip else 0, 8, upsampling)
+        expected = decoder_params(16, 8 if with_skip else 0, 8, upsampling)
         params = model.count_params()
         if params != expected:
-            if with_skip and params == _decoder_params(16, 0, 8, upsampling):
+            if with_skip and params == decoder_params(16, 0, 8, upsampling):
                 hint = "x and skip are added, not concatenated: use keras.layers.Concatenate()."
-            elif upsampling == "transpose" and params == _decoder_params(16, 8 if with_skip else 0, 8, "bilinear"):
+            elif upsampling == "transpose" and params == decoder_params(16, 8 if with_skip else 0, 8, "bilinear"):
                 hint = "upsampling='transpose' asks for a learned Conv2DTranspose(filters, 2, strides=2)."
-            elif upsampling == "bilinear" and params == _decoder_params(16, 8, 8, "transpose"):
+            elif upsampling == "bilinear" and params == decoder_params(16, 8, 8, "transpose"):
                 hint = "upsampling='bilinear' asks for UpSampling2D(2, interpolation='bilinear'), which learns nothing."
             else:
                 hint = "Upsample (a 2x2 transposed convolution with `filters` channels), concatenate, conv_block."
@@ -199,16 +176,16 @@ def check_build_unet(build_unet):
         if case == 0:  # once is enough: classifier_activation="softmax" gives per-pixel probabilities
             probabilities(build_unet, input_shape, num_classes, depth=depth, base_filters=base, upsampling=upsampling,
                           skip_connections=skips, input_shape=input_shape, batch=1)
-        expected = _unet_params(input_shape[2], num_classes, depth, base, upsampling, skips)
+        expected = unet_params(input_shape[2], num_classes, depth, base, upsampling, skips)
         params = model.count_params()
         if params == expected:
             continue
-        if skips and params == _unet_params(input_shape[2], num_classes, depth, base, upsampling, False):
+        if skips and params == unet_params(input_shape[2], num_classes, depth, base, upsampling, False):
             hint = ("The skip concatenation is missing: pass each encoder level's skip tensor to the decoder "
                     "block of the same level.")
-        elif not skips and params == _unet_params(input_shape[2], num_classes, depth, base, upsampling, True):
+        elif not skips and params == unet_params(input_shape[2], num_classes, depth, base, upsampling, True):
             hint = "With skip_connections=False, pass skip=None to every decoder_block."
-        elif params in (_unet_params(input_shape[2], num_classes, d, base, upsampling, skips) for d in (depth - 1, depth + 1)):
+        elif params in (unet_params(input_shape[2], num_classes, d, base, upsampling, skips) for d in (depth - 1, depth + 1)):
             hint = "Use exactly `depth` encoder blocks and `depth` decoder blocks around one bottleneck conv_block."
         else:
             hint = ("Encoder level i has base_filters * 2**i filters, the bottleneck base_filters * 2**depth, "

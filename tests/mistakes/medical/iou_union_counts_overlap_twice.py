@@ -1,0 +1,16 @@
+"""Divides by |A| + |B|, forgetting to take the overlap off the union."""
+import numpy as np
+
+EXERCISE = "iou_matrix"
+EXPECTED_HINT = "union counts the overlap twice"
+
+
+def iou_matrix(true_labels, pred_labels):
+    true_ids = np.unique(true_labels[true_labels > 0])
+    pred_ids = np.unique(pred_labels[pred_labels > 0])
+    iou = np.zeros((len(true_ids), len(pred_ids)))
+    for i, t in enumerate(true_ids):
+        for j, p in enumerate(pred_ids):
+            a, b = true_labels == t, pred_labels == p
+            iou[i, j] = np.sum(a & b) / (np.sum(a) + np.sum(b))
+    return iou
