@@ -253,7 +253,7 @@ def _same_padding_hint(n, f, stride, before, after):
                 "the odd cell goes after (pad_after = total - pad_before).")
     if min(before, after) < 0:
         return "Padding cannot be negative: when the kernel is smaller than the stride, clip the total at 0."
-    if stride > 1 and before + after in (f - 1, max(f - 1, 0)):
+    if stride > 1 and before + after == f - 1:
         return ("The stride is ignored: the output size is ceil(n / stride), and the total padding is "
                 "max((out - 1) * stride + f - n, 0).")
     if stride > 1 and n % stride and before + after == max((n // stride - 1) * stride + f - n, 0):
