@@ -40,6 +40,14 @@ def test_every_notebook_with_exercises_has_mistakes_in_its_topic_folder():
     assert topics <= folders, f"no known mistakes for {topics - folders}"
 
 
+def test_every_exercise_has_at_least_three_known_mistakes():
+    counts = {name: 0 for name in EXERCISES}
+    for path in MISTAKES:
+        counts[_module(path).EXERCISE] = counts.get(_module(path).EXERCISE, 0) + 1
+    few = {name: count for name, count in counts.items() if count < 3}
+    assert not few, f"fewer than three known mistakes in tests/mistakes/ for {few}"
+
+
 @pytest.mark.parametrize("path", MISTAKES, ids=[f"{p.parent.name}/{p.stem}" for p in MISTAKES])
 def test_mistake_is_caught_with_its_hint(path):
     module = _module(path)

@@ -24,8 +24,8 @@ class Notebook:
     short name (``"convolution"``), which names its checks module, figure module, library module,
     tests and mistakes folder; ``library`` names the cnnkit modules
     that hold its exercise solutions verbatim (empty when none do); ``practice_only`` names the
-    exercises those modules leave out on purpose: worked examples such as an answer computed by
-    hand, which no later notebook calls.
+    exercises those modules leave out on purpose, because no later notebook calls them: worked
+    examples such as an answer computed by hand, or a rule practised once (``same_padding``).
     """
 
     stem: str
@@ -42,20 +42,22 @@ class Notebook:
 
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("01_convolution_basics", "Convolution basics", "convolution",
-             ("correlate_by_hand", "zero_pad", "conv_single_step", "conv_forward", "conv_output_size", "conv_param_count"),
-             ("cnnkit.scratch",), practice_only=("correlate_by_hand",)),
+             ("correlate_by_hand", "zero_pad", "conv_single_step", "conv_forward", "conv_output_size", "same_padding",
+              "conv_param_count"),
+             ("cnnkit.scratch",), practice_only=("correlate_by_hand", "same_padding")),
     Notebook("02_pooling_and_activations", "Pooling and activations", "pooling",
              ("pool_forward", "relu", "softmax", "receptive_field"),
              ("cnnkit.scratch",)),
     Notebook("03_backprop_from_scratch", "Backpropagation from scratch", "backprop",
-             ("numerical_gradient", "conv_backward", "pool_backward", "conv_forward_fast", "sgd_step"),
+             ("numerical_gradient", "conv_backward", "pool_backward", "conv_forward_fast", "sgd_step",
+              "batchnorm_backward"),
              ("cnnkit.scratch",)),
     Notebook("04_first_cnn_with_keras", "A first CNN with Keras", "first_cnn",
              ("build_mlp", "build_lenet5"),
              ("cnnkit.models.lenet",)),
     Notebook("05_training_cnns", "Training CNNs", "training",
-             ("adam_step", "train_step", "train_loop"),
-             ("cnnkit.scratch", "cnnkit.training.loop")),
+             ("adam_step", "train_step", "train_loop", "lr_range_test"),
+             ("cnnkit.scratch", "cnnkit.training.loop"), practice_only=("lr_range_test",)),
     Notebook("06_regularization_and_augmentation", "Regularisation and augmentation", "regularization",
              ("build_regularized_cnn", "dropout_forward", "batchnorm_forward", "build_augmenter", "make_dataset"),
              ("cnnkit.augment.classification", "cnnkit.models.lenet", "cnnkit.scratch")),
