@@ -80,20 +80,17 @@ lab: setup
 
 # Tests by cost (markers in pyproject.toml, assigned in tests/conftest.py): `notebook` executes a
 # solution notebook, `sandbox` grades through the grading command's sandbox, `browser` drives
-# Jupyter Lab in Chromium. Everything else is fast and runs on every core (pytest-xdist).
+# Jupyter Lab in Chromium. test-fast leaves those out; test runs everything, each test once. Both
+# spread the tests over JOBS processes (pytest-xdist; `auto` is one per core); a process that runs
+# out of work takes some from a busy one (worksteal), so that long tests do not end up queued behind each other.
 SLOW := notebook or sandbox or browser
 JOBS ?= auto
 
-# Everything, each test once: the fast tests on every core, then the slow kinds one at a time (they
-# time their own work: a notebook's cells, a grader's deadlines, a browser's waits).
 test: setup
-	$(BIN)/python -m pytest --grade=solutions -m "not ($(SLOW))" -n $(JOBS) $(PYTEST_ARGS)
-	$(BIN)/python -m pytest --grade=solutions -m "$(SLOW)" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --grade=solutions -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
-# The inner loop: every fast test (cnnkit, the graders on solutions, stubs and known mistakes, the
-# notebooks' structure), on every core.
 test-fast: setup
-	$(BIN)/python -m pytest --grade=solutions -m "not ($(SLOW))" -n $(JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --grade=solutions -m "not ($(SLOW))" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
 # Style and likely bugs in cnnkit, tests, benchmarks and solutions/ (ruff, configured in pyproject.toml).
 lint: setup
