@@ -26,7 +26,7 @@ from cnnkit.grading.batch.gradebook import write_csv, write_json, write_junit
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.manifest import hash_package
 from cnnkit.grading.batch.samples import file_hashes, replace_answer
-from cnnkit.grading.batch.sandbox import BUBBLEWRAP, isolation
+from cnnkit.grading.batch.sandbox import BUBBLEWRAP, available
 from cnnkit.notebooks import SOLUTIONS, exercise_name
 
 NB, NB05 = "01_convolution_basics", "05_training_cnns"
@@ -40,7 +40,7 @@ RIGHT = {
     "conv_output_size": "return (n + 2 * pad - f) // stride + 1",
     "conv_param_count": "return kh * kw * c_in * c_out + (c_out if bias else 0)",
 }
-OS_ISOLATED = isolation().level == BUBBLEWRAP
+OS_ISOLATED = available().level == BUBBLEWRAP
 needs_bubblewrap = pytest.mark.skipif(not OS_ISOLATED, reason="only bubblewrap hides files and processes")
 
 

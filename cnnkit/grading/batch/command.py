@@ -44,7 +44,7 @@ from cnnkit.grading.batch.manifest import (
     verify,
     write_manifest,
 )
-from cnnkit.grading.batch.sandbox import choose, isolation
+from cnnkit.grading.batch.sandbox import PROCESS_LIMITS, WEAKER_PROMISES, choose, isolation
 from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -161,8 +161,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="memory for each learner's grading processes together, shared memory "
                         "included, e.g. 4G (default); 0 for no limit")
     limits.add_argument("--isolation", choices=["auto", "bubblewrap", "limits"], default="auto",
-                        help="how to isolate learner code: the best this system allows (default), bubblewrap "
-                             "(or stop), or process limits only")
+                        help="how to isolate learner code: auto and bubblewrap (the default) use the bubblewrap "
+                             "sandbox or stop and say why; limits runs it as you with process limits only")
+    limits.add_argument("--force-limits", action="store_true",
+                        help="with --isolation limits, grade several learners anyway (their code can change "
+                             "each other's grades and files at that level)")
     out = parser.add_argument_group("reports")
     out.add_argument("--json", type=Path, metavar="FILE", help="write a JSON gradebook")
     out.add_argument("--csv", type=Path, metavar="FILE", help="write a CSV gradebook, one row per learner")
@@ -202,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    if isolation().level == PROCESS_LIMITS:
+        print(f"warning: {WEAKER_PROMISES}.", file=sys.stderr)
     hashes = before = hash_package()
     if args.list:
         print(_list() + f"\ngraders digest: {digest(hashes)}")
@@ -222,6 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     if not submissions:
         print("error: found no notebook to grade in " + ", ".join(clean_text(str(p)) for p in args.paths),
+              file=sys.stderr)
+        return EXIT_ERROR
+    several = len({sub.learner for sub in submissions}) > 1
+    if several and isolation().level == PROCESS_LIMITS and not args.force_limits:
+        print("error: refusing to grade several learners under process limits: each learner's code would run "
+              "as you and could read, change or delete the other learners' notebooks, snapshots and grades. "
+              "Install bubblewrap, grade one learner at a time, or add --force-limits to grade them anyway.",
               file=sys.stderr)
         return EXIT_ERROR
     limits = Limits(args.timeout, args.load_timeout, args.memory_limit, max(1, _cores() // args.jobs))
