@@ -196,7 +196,6 @@ def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dic
     with tempfile.TemporaryDirectory(prefix="cnnkit-grade-", ignore_cleanup_errors=True) as temp:
         temp = Path(temp)
         library = copy_package(temp / "lib", graders)
-        runner_library = copy_package(temp / "runner-lib", graders)
         work = temp / "notebooks"
         work.mkdir()
         plan = []
@@ -209,7 +208,7 @@ def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dic
         command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(library), str(temp / "tasks.json"),
                    "--result-fd", str(write_fd), "--timeout", str(limits.exercise_seconds),
                    "--load-timeout", str(limits.load_seconds), "--memory", str(limits.memory_bytes),
-                   "--threads", str(limits.threads), "--max-tasks", str(limits.max_tasks), "--runner-library", str(runner_library),
+                   "--threads", str(limits.threads), "--max-tasks", str(limits.max_tasks),
                    "--isolation", isolation().level]
         with tempfile.TemporaryFile() as log:  # nameless, so that the learner's code cannot delete it
             try:
