@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import queue
 import re
 import sys
 import tempfile
@@ -34,14 +35,17 @@ from cnnkit.grading.batch.gradebook import (
     write_json,
     write_junit,
 )
-from cnnkit.grading.batch.jobs import Limits, Task, grade_tasks, kill_all, start_grading
+from cnnkit.grading.batch.jobs import Limits, Task, cpu_slots, grade_tasks, kill_all, start_grading
 from cnnkit.grading.batch.manifest import (
+    PACKAGE_ROOT,
     GradersChanged,
     differences,
     digest,
     hash_package,
     read_manifest,
+    stale_bytecode,
     verify,
+    verify_environment,
     write_manifest,
 )
 from cnnkit.grading.batch.sandbox import PROCESS_LIMITS, WEAKER_PROMISES, choose, isolation
@@ -109,16 +113,29 @@ def grade(submissions: list[Submission], limits: Limits, jobs: int, graders: dic
     notebooks = {name: i for i, name in enumerate(graded_notebooks())}
     ordered = sorted(submissions, key=lambda s: (learners[s.learner], notebooks.get(s.notebook, len(notebooks)),
                                                  str(s.path)))
+    slots = cpu_slots(jobs)
+    cpus = (f"; each of {jobs} jobs on {len(slots[0])} CPU(s) of its own" if slots else
+            f"; {jobs} jobs shared {_cores()} CPUs, so a busy neighbour could slow a learner's grading")
     return Gradebook([_notebook_grade(sub, grades) for sub in ordered], digest(graders), time.perf_counter() - start,
-                     isolation().line())
+                     isolation().line() + cpus)
 
 
 def _grade_snapshots(submissions: list[Submission], limits: Limits, jobs: int, graders: dict[str, str],
                      progress) -> dict[tuple[str, str, str], tuple[bool, str, float]]:
     grades: dict[tuple[str, str, str], tuple[bool, str, float]] = {}
+    slots = queue.Queue()
+    for cpus in cpu_slots(jobs) or [None] * jobs:
+        slots.put(cpus)
+
+    def on_own_cpus(tasks: list[Task]):
+        cpus = slots.get()
+        try:
+            return grade_tasks(tasks, limits, graders, cpus)
+        finally:
+            slots.put(cpus)
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_tasks, tasks, limits, graders): (learner, tasks)
-                   for learner, tasks in batches(submissions, jobs)}
+        futures = {pool.submit(on_own_cpus, tasks): (learner, tasks) for learner, tasks in batches(submissions, jobs)}
         try:
             for future in as_completed(futures):
                 learner, tasks = futures[future]
@@ -207,6 +224,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     if isolation().level == PROCESS_LIMITS:
         print(f"warning: {WEAKER_PROMISES}.", file=sys.stderr)
+    if sys.pycache_prefix is None:  # with a prefix of its own, Python never reads the checkout's __pycache__
+        planted = stale_bytecode()
+        if planted:
+            print("error: these bytecode files differ from their source, and Python would run them instead of the "
+                  "checked graders: " + ", ".join(planted[:5]) + ". Delete the __pycache__ folders, or run "
+                  "python -X pycache_prefix=FOLDER -m cnnkit.grading ...", file=sys.stderr)
+            return EXIT_ERROR
     hashes = before = hash_package()
     if args.list:
         print(_list() + f"\ngraders digest: {digest(hashes)}")
@@ -218,9 +242,15 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_PASSED
         parser.error("give a notebook, a learner's folder or a folder of submissions to grade")
     try:
+        inside = [path for path in args.paths if PACKAGE_ROOT.is_relative_to(Path(path).resolve())]
+        if inside:
+            raise GradersChanged(f"cnnkit was imported from {PACKAGE_ROOT}, inside {clean_text(str(inside[0]))}, the "
+                                 "folder being graded: its code could have changed the graders. Grade it with a "
+                                 "copy of the course installed elsewhere (e.g. a clone of the release).")
         if args.verify_manifest:
             hashes = read_manifest(args.verify_manifest)
             verify(hashes)
+            verify_environment(args.verify_manifest)
         submissions = find_submissions(args.paths, only or None, args.learner, True if args.submissions else None)
     except (GradersChanged, FileNotFoundError, AmbiguousLayout) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -41,6 +42,7 @@ from cnnkit.grading.batch.gradebook import clean
 from cnnkit.grading.batch.protocol import (
     LOAD_FAILED,
     LOADED,
+    MAX_ANSWER_BYTES,
     PRINTED,
     READY,
     AnswerLate,
@@ -139,7 +141,7 @@ class Runner(Transport):
 
     def _receive(self, deadline: float, doing: str) -> dict:
         try:
-            return receive(self.process.stdout.fileno(), deadline)
+            return receive(self.process.stdout.fileno(), deadline, MAX_ANSWER_BYTES)
         except AnswerLate:
             self.close()
             raise Stopped(self.watchdog.cause or self._late(doing)) from None
@@ -236,6 +238,17 @@ def grade_notebook(runner: Runner, notebook: str, text: str, exercises: list[str
                seconds=round(time.perf_counter() - start, 3))
 
 
+def limit_memory(memory_bytes: int) -> None:
+    """The judge's own bound: as much data memory as a runner may use (a configuration or an
+    answer that would take more makes it fail, not the machine; the command then names the
+    exercise and starts a new judge for the rest)."""
+    if memory_bytes > 0:
+        try:
+            resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+        except (ValueError, OSError):  # macOS does not let a process lower it
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     global _result_fd
     parser = argparse.ArgumentParser(description="Grade notebooks (started by cnnkit.grading.batch.jobs).")
@@ -251,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
                         "(0: no limit)")
     settings = parser.parse_args(argv)
     _result_fd = settings.result_fd
+    limit_memory(settings.memory)
     sandbox.adopt_orphans()
     tasks = json.loads(settings.tasks.read_text(encoding="utf-8"))
     texts = {task["notebook"]: Path(task["path"]).read_bytes().decode("utf-8", "surrogateescape") for task in tasks}

@@ -23,7 +23,7 @@ import resource
 import signal
 from pathlib import Path
 
-from cnnkit.grading.batch.protocol import receive, send
+from cnnkit.grading.batch.protocol import MAX_ANSWER_BYTES, encoded, receive, send
 from cnnkit.grading.learner import GradingTimeout, answer, exception_text, type_name
 
 #: The largest file the runner may write.
@@ -156,6 +156,10 @@ def run_call(request: dict, seconds: float, limit: float, output: OutputCounter)
                            f"for {limit:g} s)"}
     if os.getpid() != _PID:  # a fork of the learner's code has come back here: it must not answer
         os._exit(0)
+    size = len(encoded(reply))
+    if size > MAX_ANSWER_BYTES - 2**16:
+        return {"unplain": f"the answer is {size / 2**20:.0f} MB as plain data, more than the "
+                           f"{MAX_ANSWER_BYTES // 2**20} MB the grader reads."}
     return reply
 
 

@@ -246,10 +246,12 @@ def start_runner(library: Path, work: Path, memory_bytes: int, threads: int, lev
         command = _bubblewrap_args(library, work)
         for key, value in env.items():
             command += ["--setenv", key, value]
-        command += ["--", sys.executable, "-I", "-c", _BOOTSTRAP, LIBRARY_MOUNT, *runner_args]
+        command += ["--", sys.executable, "-I", "-X", "pycache_prefix=/tmp/pycache", "-c", _BOOTSTRAP, LIBRARY_MOUNT,
+                    *runner_args]
         return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 start_new_session=True, env={})
-    command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(library), *runner_args]
+    command = [sys.executable, "-I", "-X", f"pycache_prefix={Path(work).parent / 'pycache'}", "-c", _BOOTSTRAP,
+               str(library), *runner_args]
     return subprocess.Popen(command, cwd=work, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
                             env=environment(threads, str(work)))
