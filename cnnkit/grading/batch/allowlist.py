@@ -8,7 +8,10 @@ of cnnkit is the learner's to read. It gets:
   ``library``) names for a notebook being graded, that notebook's exercise functions are
   *left out*: their definitions are replaced by a function that only raises
   :class:`LeftOut`, and private helpers that only they used go too. No closure and no
-  ``importlib.reload`` can bring back code that is not there;
+  ``importlib.reload`` can bring back code that is not there. Once a notebook is loaded, the runner
+  puts the learner's own functions in the stubs' places (:func:`use_learner_functions`), so that
+  library code a notebook imports (``match_detections``, which calls ``box_iou``) runs the
+  learner's answers;
 * the runner's own code (:data:`RUNNER_SIDE`: the loader, the plain-data codec, the protocol);
 * from every other module of :mod:`cnnkit.grading` (the checks, the references), only its
   *harnesses* (functions whose docstring starts with ``Harness:``, or that a checker passes
@@ -37,6 +40,8 @@ RUNNER_SIDE = frozenset({
     "cnnkit/grading/batch/__init__.py", "cnnkit/grading/batch/runner.py", "cnnkit/grading/batch/protocol.py",
 })
 GRADING = "cnnkit/grading/"
+#: The attribute that marks a stub (:func:`strip`).
+LEFT_OUT = "__left_out__"
 
 
 class LeftOut(RuntimeError):
@@ -79,21 +84,23 @@ def _used(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
-def _stub(name: str, module: str) -> ast.FunctionDef:
+def _stub(name: str, module: str) -> list[ast.stmt]:
     message = (f"{module}.{name} is cnnkit's copy of an exercise being graded, which the grader's copy of "
                "cnnkit leaves out: use your own implementation.")
     return ast.parse(f"def {name}(*args, **kwargs):\n"
                      f"    from cnnkit.grading.batch.allowlist import LeftOut\n"
-                     f"    raise LeftOut({message!r})\n").body[0]
+                     f"    raise LeftOut({message!r})\n"
+                     f"{name}.{LEFT_OUT} = True\n").body
 
 
 def strip(source: str, names: set[str], module: str) -> str:
     """``source`` with the top-level definitions of ``names`` replaced by stubs that raise
     :class:`LeftOut`, and the private top-level functions that nothing else uses any more removed."""
     tree = ast.parse(source)
-    body = [_stub(node.name, module) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                     ast.ClassDef)) and node.name in names
-            else node for node in tree.body]
+    body = []
+    for node in tree.body:
+        left_out = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in names
+        body += _stub(node.name, module) if left_out else [node]
     while True:
         used = set().union(*(_used(node) for node in body)) if body else set()
         exported = {n.value for node in body if isinstance(node, ast.Assign) and _bound(node) == {"__all__"}
@@ -192,11 +199,38 @@ def build(source_root: Path, destination: Path, notebooks: list[str]) -> Path:
             shutil.copyfile(files[name], target)
         else:
             target.write_text(text, encoding="utf-8")
-    (destination / "cnnkit" / "grading" / "batch" / "allowlist.py").write_text(
-        '"""What the runner needs of the allow-list."""\n\n\nclass LeftOut(RuntimeError):\n'
-        '    """The learner\'s code called a function that the grader\'s copy of cnnkit leaves out."""\n',
-        encoding="utf-8")
+    (destination / "cnnkit" / "grading" / "batch" / "allowlist.py").write_text(_runner_part(), encoding="utf-8")
     return destination
+
+
+def use_learner_functions(functions: dict) -> int:
+    """In the runner: put the learner's functions in the places of the stubs of the same name in
+    every loaded cnnkit module; return how many places."""
+    import sys
+
+    replaced = 0
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith("cnnkit."):
+            continue
+        for attribute, value in list(vars(module).items()):
+            try:
+                stub = getattr(value, LEFT_OUT, False) is True
+            except Exception:  # noqa: BLE001 - an object whose attributes cannot be read is no stub
+                stub = False
+            if stub and callable(functions.get(attribute)):
+                setattr(module, attribute, functions[attribute])
+                replaced += 1
+    return replaced
+
+
+def _runner_part() -> str:
+    """The runner's ``allowlist.py``: :class:`LeftOut` and :func:`use_learner_functions`, copied
+    from this module's source (the rest of it stays with the judge)."""
+    source = Path(__file__).read_text(encoding="utf-8")
+    parts = [ast.get_source_segment(source, node) for node in ast.parse(source).body
+             if getattr(node, "name", "") in ("LeftOut", "use_learner_functions")]
+    return ('"""What the grading runner needs of the allow-list."""\n\n'
+            f"LEFT_OUT = {LEFT_OUT!r}\n\n\n" + "\n\n\n".join(parts) + "\n")
 
 
 # ------------------------------------------------------------------ runners per notebook group

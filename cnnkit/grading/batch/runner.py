@@ -23,6 +23,7 @@ import resource
 import signal
 from pathlib import Path
 
+from cnnkit.grading.batch.allowlist import use_learner_functions
 from cnnkit.grading.batch.protocol import MAX_ANSWER_BYTES, encoded, receive, send
 from cnnkit.grading.learner import GradingTimeout, answer, exception_text, type_name
 
@@ -140,6 +141,7 @@ def load(notebook: str, text: str, seconds: float, output: OutputCounter) -> dic
     except BaseException as error:  # noqa: BLE001 - the learner's code may raise anything
         return {"load_failed": f"the notebook could not be loaded: {type_name(error)}: {exception_text(error)}"}
     _functions.update({name: func for name, func in functions.items() if callable(func)})
+    use_learner_functions(_functions)  # library code that calls an exercise left out runs the learner's
     return {"loaded": sorted(_functions)}
 
 
