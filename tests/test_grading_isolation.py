@@ -86,3 +86,14 @@ def test_process_limits_by_name_only_with_its_promises_said(monkeypatch, capsys,
     assert "refusing to grade several learners" in err and "--force-limits" in err
     assert sandbox.isolation().level == PROCESS_LIMITS
     assert "chosen with --isolation limits" in sandbox.isolation().line()
+
+
+@needs_bwrap
+def test_no_user_namespace_inside_the_sandbox():
+    # A tmpfs mounted in a user namespace of its own would hold memory the watchdog does not see.
+    unshare = shutil.which("unshare")
+    if unshare is None or "--disable-userns" not in sandbox._bwrap_options():
+        pytest.skip("needs unshare and a bubblewrap with --disable-userns (0.8 or newer)")
+    done = subprocess.run(sandbox._bubblewrap_args(None, None) + ["--", unshare, "-U", "-r", "true"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0, "the learner's code could create a user namespace"
