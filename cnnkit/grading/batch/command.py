@@ -52,6 +52,8 @@ from cnnkit.grading.batch.sandbox import PROCESS_LIMITS, WEAKER_PROMISES, choose
 from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+#: Words of the messages of an exercise or a start that ran out of time.
+_TIMED_OUT = re.compile(r"timed out|took more than|did not stop within|did not respond")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
 
@@ -151,6 +153,15 @@ def _grade_snapshots(submissions: list[Submission], limits: Limits, jobs: int, g
                 future.cancel()
             kill_all()
             raise
+    if jobs > 1 and cpu_slots(jobs) is None:  # jobs shared CPUs: a time-out may be a neighbour's doing
+        for learner, tasks in batches(submissions, 1):
+            keys = [(learner, t.notebook, ex) for t in tasks for ex in exercises_of(t.notebook)]
+            if any(not grades.get(key, (True, ""))[0] and _TIMED_OUT.search(grades[key][1]) for key in keys):
+                if progress:
+                    progress(f"re-grading {learner} alone: an exercise timed out while {jobs} jobs shared the CPUs")
+                for (notebook, exercise), (passed, message, seconds) in grade_tasks(tasks, limits, graders).items():
+                    grades[(learner, notebook, exercise)] = (
+                        passed, message + " (re-graded alone after a time-out while jobs shared the CPUs)", seconds)
     return grades
 
 
