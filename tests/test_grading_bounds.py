@@ -174,3 +174,25 @@ def test_a_planted_pth_file_fails_verification(tmp_path, monkeypatch):
 def test_grading_the_folder_cnnkit_came_from_is_refused(capsys):
     assert command.main([str(PACKAGE.parent), "--isolation", "limits"]) == command.EXIT_ERROR
     assert "the folder being graded" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ CPU contention
+def test_a_learner_that_timed_out_beside_others_on_shared_cpus_is_regraded_alone(monkeypatch):
+    from cnnkit.grading.batch.discovery import Submission
+    from cnnkit.grading.batch.jobs import Limits
+    from cnnkit.grading.core import exercises_of
+
+    calls = []
+
+    def grade_tasks(tasks, limits, graders, cpus=None):
+        calls.append([t.notebook for t in tasks])
+        first = len(calls) <= 2
+        return {(t.notebook, ex): (not first, "timed out after 60 s" if first else "all checks passed.", 1.0)
+                for t in tasks for ex in exercises_of(t.notebook)}
+
+    monkeypatch.setattr(command, "cpu_slots", lambda jobs: None)
+    monkeypatch.setattr(command, "grade_tasks", grade_tasks)
+    subs = [Submission(name, NB1, Path("x"), snapshot=Path("x")) for name in ("alice", "bob")]
+    grades = command._grade_snapshots(subs, Limits(), 3, {}, None)
+    assert len(calls) == 4  # both graded side by side, then each alone
+    assert all(passed and "re-graded alone" in message for passed, message, _ in grades.values())
