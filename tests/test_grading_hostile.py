@@ -22,6 +22,7 @@ from cnnkit.grading.batch.discovery import find_submissions
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.manifest import hash_package
 from cnnkit.grading.batch.samples import file_hashes, replace_answer
+from cnnkit.grading.batch.sandbox import BUBBLEWRAP, available, choose
 from cnnkit.notebooks import SOLUTIONS, exercise_name
 
 NOTEBOOK = "01_convolution_basics"
@@ -115,6 +116,7 @@ def graded(tmp_path_factory):
     (folder / "nothing_submitted").mkdir()
     (folder / "mystery.ipynb").write_text("not even JSON", encoding="utf-8")
     graders, before = hash_package(), file_hashes(folder)
+    choose("auto" if available().level == BUBBLEWRAP else "limits")  # limits only where bubblewrap cannot start
     book = grade(find_submissions([folder]), LIMITS, jobs=2, graders=graders)
     return {"book": book, "before": before, "after": file_hashes(folder), "graders": graders}
 
