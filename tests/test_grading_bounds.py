@@ -196,3 +196,16 @@ def test_a_learner_that_timed_out_beside_others_on_shared_cpus_is_regraded_alone
     grades = command._grade_snapshots(subs, Limits(), 3, {}, None)
     assert len(calls) == 4  # both graded side by side, then each alone
     assert all(passed and "re-graded alone" in message for passed, message, _ in grades.values())
+
+
+def test_notebooks_that_cannot_share_a_runner_go_to_different_jobs():
+    from cnnkit import course
+    from cnnkit.grading.batch.command import _split
+    from cnnkit.grading.batch.jobs import Task
+
+    tasks = [Task(entry.stem, SOLUTIONS / f"{entry.stem}.ipynb") for entry in course.NOTEBOOKS]
+    parts = _split(tasks, 2)
+    assert sorted(len(part) for part in parts) == [8, 8]
+    for part in parts:  # one runner start per job, as before the allow-list
+        texts = {t.notebook: t.path.read_text(encoding="utf-8") for t in part}
+        assert len(allowlist.groups(texts)) == 1

@@ -18,9 +18,10 @@ of cnnkit is the learner's to read. It gets:
   to ``call_with``) and the module-level names they use; the rest, the checkers and their
   reference answers, is left out.
 
-Notebooks whose learner code imports another one's exercise from the library (notebook 03 uses
-``zero_pad`` from ``cnnkit.scratch``) are given separate runners (:func:`groups`), so that each
-notebook's runner lacks only what that notebook (and those graded beside it) must write.
+Notebooks whose exercise cells use another one's exercise from the library (notebook 03 uses
+``zero_pad`` from ``cnnkit.scratch``) are given separate runners (:func:`groups`; the command
+puts them in separate jobs where it can), so that each notebook's runner lacks only what that
+notebook (and those graded beside it) must write.
 """
 
 from __future__ import annotations
@@ -234,39 +235,76 @@ def _runner_part() -> str:
 
 
 # ------------------------------------------------------------------ runners per notebook group
-def imported_names(text: str) -> set[str]:
-    """The names a notebook's code cells import from cnnkit (read, never run)."""
+def _code_cells(text: str) -> list[str]:
     try:
         cells = json.loads(text).get("cells", [])
     except (ValueError, AttributeError):
-        return set()
-    names = set()
+        return []
+    sources = []
     for cell in cells if isinstance(cells, list) else []:
-        source = cell.get("source") if isinstance(cell, dict) else None
-        source = "".join(source) if isinstance(source, list) else source
-        if not isinstance(source, str):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        lines = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
-        try:
-            tree = ast.parse(lines)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
+        source = cell.get("source")
+        source = "".join(source) if isinstance(source, list) and all(isinstance(x, str) for x in source) else source
+        if isinstance(source, str):
+            sources.append(source)
+    return sources
+
+
+def _parsed(source: str) -> ast.Module | None:
+    lines = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+    try:
+        return ast.parse(lines)
+    except SyntaxError:
+        return None
+
+
+def imported_names(text: str) -> set[str]:
+    """The names a notebook's code cells import from cnnkit (read, never run)."""
+    names = set()
+    for source in _code_cells(text):
+        tree = _parsed(source)
+        for node in ast.walk(tree) if tree else []:
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cnnkit"):
                 names.update(alias.name for alias in node.names)
     return names
 
 
-def groups(texts: dict[str, str]) -> list[list[str]]:
-    """``texts`` (notebook: its JSON text) split into groups to grade in one runner each: no
-    notebook in a group imports from cnnkit an exercise of another notebook of its group."""
+def used_in_exercises(text: str) -> set[str]:
+    """The names (and attributes) a notebook's exercise cells use: what its graded functions may
+    call of cnnkit's (read, never run)."""
+    from cnnkit.notebooks import exercise_name
+
+    names = set()
+    for source in _code_cells(text):
+        tree = _parsed(source) if exercise_name(source) else None
+        for node in ast.walk(tree) if tree else []:
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, ast.alias):
+                names.add(node.name.rsplit(".", 1)[-1])
+    return names
+
+
+def conflicts(texts: dict[str, str]) -> set[frozenset[str]]:
+    """Pairs of ``texts``' notebooks (notebook: its JSON text) that cannot share a runner: one's
+    exercise cells use an exercise of the other, which their runner's copy of cnnkit would lack."""
     exercises = {entry.stem: set(entry.exercises) for entry in course.NOTEBOOKS}
-    wants = {notebook: imported_names(text) for notebook, text in texts.items()}
+    uses = {notebook: used_in_exercises(text) for notebook, text in texts.items()}
+    return {frozenset((a, b)) for a in texts for b in texts
+            if a != b and uses[a] & exercises.get(b, set())}
+
+
+def groups(texts: dict[str, str]) -> list[list[str]]:
+    """``texts`` (notebook: its JSON text) split into groups to grade in one runner each, no
+    two notebooks of a group in :func:`conflicts`."""
+    clashes = conflicts(texts)
     found: list[list[str]] = []
     for notebook in texts:
         for group in found:
-            if not any(wants[notebook] & exercises.get(other, set()) or wants[other] & exercises.get(notebook, set())
-                       for other in group):
+            if not any(frozenset((notebook, other)) in clashes for other in group):
                 group.append(notebook)
                 break
         else:

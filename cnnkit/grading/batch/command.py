@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from cnnkit.grading.batch import snapshot
+from cnnkit.grading.batch.allowlist import conflicts
 from cnnkit.grading.batch.discovery import AmbiguousLayout, Submission, clean_text, find_submissions
 from cnnkit.grading.batch.gradebook import (
     ExerciseGrade,
@@ -86,7 +87,26 @@ def batches(submissions: list[Submission], jobs: int) -> list[tuple[str, list[Ta
         if sub.snapshot is not None and sub.notebook is not None:
             by_learner.setdefault(sub.learner, []).append(Task(sub.notebook, sub.snapshot))
     parts = max(1, math.ceil(jobs / max(1, len(by_learner))))
-    return [(learner, tasks[i::parts]) for learner, tasks in by_learner.items() for i in range(min(parts, len(tasks)))]
+    return [(learner, part) for learner, tasks in by_learner.items() for part in _split(tasks, parts)]
+
+
+def _split(tasks: list[Task], parts: int) -> list[list[Task]]:
+    """``tasks`` in at most ``parts`` parts of nearly equal size, notebooks that cannot share a runner
+    (:func:`~cnnkit.grading.batch.allowlist.conflicts`) in different parts where possible."""
+    if parts <= 1 or len(tasks) <= 1:
+        return [tasks]
+    texts = {}
+    for task in tasks:
+        try:
+            texts[task.notebook] = task.path.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            texts[task.notebook] = ""
+    clashes = conflicts(texts)
+    split: list[list[Task]] = [[] for _ in range(min(parts, len(tasks)))]
+    for task in tasks:
+        free = [part for part in split if not any(frozenset((task.notebook, t.notebook)) in clashes for t in part)]
+        min(free or split, key=len).append(task)
+    return [part for part in split if part]
 
 
 def _notebook_grade(sub: Submission, grades: dict) -> NotebookGrade:
