@@ -17,6 +17,7 @@ import math
 import os
 import queue
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -49,7 +50,7 @@ from cnnkit.grading.batch.manifest import (
     verify_environment,
     write_manifest,
 )
-from cnnkit.grading.batch.sandbox import PROCESS_LIMITS, WEAKER_PROMISES, choose, isolation
+from cnnkit.grading.batch.sandbox import PROCESS_LIMITS, WEAKER_PROMISES, bytecode_cache, choose, isolation
 from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -306,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     except GradersChanged as error:  # a judge's copy of the graders did not match their hashes
         print(f"error: graders changed during grading (the grades were not written): {error}", file=sys.stderr)
         return EXIT_ERROR
+    if isolation().level == PROCESS_LIMITS:  # learner code ran as you: no bytecode it could have written is kept
+        shutil.rmtree(bytecode_cache(), ignore_errors=True)
     changed = differences(before, hash_package())
     if changed:  # a submission must not have rewritten the graders for those graded after it
         print("error: graders changed during grading (the grades were not written):\n  " + "\n  ".join(changed),

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cnnkit.grading.batch.judge import END_SECONDS, KILL_GRACE
 from cnnkit.grading.batch.manifest import copy_package
-from cnnkit.grading.batch.sandbox import die_with_parent, exit_cause, isolation
+from cnnkit.grading.batch.sandbox import bytecode_cache, die_with_parent, exit_cause, isolation
 from cnnkit.grading.batch.watchdog import MAX_TASKS
 from cnnkit.grading.core import exercises_of
 
@@ -226,7 +226,7 @@ def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dic
             plan.append({"notebook": task.notebook, "path": str(copy), "exercises": exercises})
         (temp / "tasks.json").write_text(json.dumps(plan), encoding="utf-8")
         read_fd, write_fd = os.pipe()
-        command = [sys.executable, "-I", "-X", f"pycache_prefix={temp / 'pycache'}", "-c", _BOOTSTRAP, str(library),
+        command = [sys.executable, "-I", "-X", f"pycache_prefix={bytecode_cache()}", "-c", _BOOTSTRAP, str(library),
                    str(temp / "tasks.json"),
                    "--result-fd", str(write_fd), "--timeout", str(limits.exercise_seconds),
                    "--load-timeout", str(limits.load_seconds), "--memory", str(limits.memory_bytes),

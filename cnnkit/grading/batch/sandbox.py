@@ -195,6 +195,19 @@ def _probe() -> Isolation:
                                  "allow-listed environment; every process dies with the runner")
 
 
+def bytecode_cache() -> Path:
+    """The grading processes' own bytecode folder (``-X pycache_prefix``), private to this user:
+    judges and runners never read a ``__pycache__`` file beside a source (one planted in the checkout
+    or in site-packages), and TensorFlow is compiled once, not at every start. Runners see it
+    read-only at the bubblewrap level; after a process-limits run the command deletes it (learner
+    code ran as you and could have written to it)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = root / "cnnkit" / "grading-pycache"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
+    return folder
+
+
 def environment(threads: int, home: str) -> dict[str, str]:
     """The runner's whole environment: nothing of the instructor's is passed on."""
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "CUDA_VISIBLE_DEVICES": "",
@@ -246,11 +259,12 @@ def start_runner(library: Path, work: Path, memory_bytes: int, threads: int, lev
         command = _bubblewrap_args(library, work)
         for key, value in env.items():
             command += ["--setenv", key, value]
-        command += ["--", sys.executable, "-I", "-X", "pycache_prefix=/tmp/pycache", "-c", _BOOTSTRAP, LIBRARY_MOUNT,
-                    *runner_args]
+        cache = str(bytecode_cache())
+        command += ["--ro-bind", cache, cache, "--", sys.executable, "-I", "-X", f"pycache_prefix={cache}", "-c",
+                    _BOOTSTRAP, LIBRARY_MOUNT, *runner_args]
         return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 start_new_session=True, env={})
-    command = [sys.executable, "-I", "-X", f"pycache_prefix={Path(work).parent / 'pycache'}", "-c", _BOOTSTRAP,
+    command = [sys.executable, "-I", "-X", f"pycache_prefix={bytecode_cache()}", "-c", _BOOTSTRAP,
                str(library), *runner_args]
     return subprocess.Popen(command, cwd=work, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, preexec_fn=die_with_parent,
