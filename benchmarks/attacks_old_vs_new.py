@@ -1,4 +1,4 @@
-"""Run issue 14's attacks against the grading command of any commit, and say which succeed.
+"""Run issue 14's and issue 31's attacks against the grading command of any commit, and say which succeed.
 
     python benchmarks/attacks_old_vs_new.py e9db3b8        # the single-process grader before the rework
     python benchmarks/attacks_old_vs_new.py HEAD           # this checkout's grader
@@ -227,6 +227,13 @@ def judge(root: Path, before: dict, spec: dict) -> list[tuple[str, str, str | No
     row("3 forging", "result events written to the result descriptor, then os._exit",
         None if None in forged else any(passed("liar", ex) for ex in ("conv_output_size", "conv_param_count")),
         no_book)
+    for exercise, what in (("conv_forward", "cnnkit's own copy, through importlib.reload"),
+                           ("conv_single_step", "cnnkit's own copy, through a guard's closure"),
+                           ("conv_output_size", "the checker's reference, imported from the checks module")):
+        row("1 answers (issue 31)", f"the answer taken from {what}", passed("thief", exercise), no_book)
+    forged_line = message("thief", "conv_param_count")
+    row("6 forged text (issue 31)", "a message with a newline that prints a verdict line",
+        None if forged_line is None else "\n" in forged_line, no_book)
     for exercise, secret, what in (("zero_pad", "BEGIN SOLUTION", "the solutions through /proc/<parent>/cwd"),
                                    ("conv_single_step", spec["secret"], "the instructor's environment variables"),
                                    ("conv_output_size", "VICTIM-MARKER", "another learner's notebook")):

@@ -9,7 +9,8 @@ grading command into CSV and JSON gradebooks, checks every learner's points and 
 that no submission file changed, and prints how many learners passed each exercise and the wall
 time of each isolation level asked for:
 ``limits`` (judge and runner as plain processes with resource limits: the old grader's level of
-isolation, with the judge/runner split) and ``bubblewrap`` (namespaces, read-only system; the
+isolation, with the judge/runner split; forced with ``--force-limits``: this times that level, it does
+not test its protection, which does not keep one learner from another) and ``bubblewrap`` (namespaces, read-only system; the
 issue asks that it cost at most 1.5 times ``limits``). Exit status 1 when a check fails.
 """
 
@@ -24,7 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from grading_samples import file_hashes, gradebook_errors, make_submissions
+from cnnkit.config import REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT / "tests"))  # the generated submissions are the tests' samples
+from grading_samples import file_hashes, gradebook_errors, make_submissions  # noqa: E402
 
 
 def grade_once(folder: Path, out: Path, expected: dict, args: argparse.Namespace, level: str) -> tuple[float, list[str]]:
@@ -32,7 +36,7 @@ def grade_once(folder: Path, out: Path, expected: dict, args: argparse.Namespace
     before = file_hashes(folder)
     command = [sys.executable, "-m", "cnnkit.grading", str(folder), "--jobs", str(args.jobs), "--timeout",
                str(args.timeout), "--isolation", level, "--csv", str(out / "grades.csv"), "--json",
-               str(out / "grades.json"), "--quiet"]
+               str(out / "grades.json"), "--quiet"] + (["--force-limits"] if level == "limits" else [])
     start = time.perf_counter()
     finished = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start

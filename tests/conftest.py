@@ -20,6 +20,9 @@ GRADE_CHOICES = ("learner", "solutions", "stubs")
 SLOW = {
     "notebook": ("test_colab.py",),
     "sandbox": ("test_grading_trust.py", "test_grading_memory.py", "test_grading_hostile.py",
+                "test_grading_isolation.py::test_the_sandbox_starts_where_setup_installed_bubblewrap",
+                "test_grading_isolation.py::test_bubblewrap_level_with_python_and_the_course_under_tmp",
+                "test_grading_isolation.py::test_no_user_namespace_inside_the_sandbox",
                 "test_grading_command.py::test_command_refuses_graders_that_differ_from_the_manifest",
                 "test_grading_command.py::test_generated_submissions_get_a_correct_gradebook",
                 "test_grading_command.py::test_a_solution_passes_with_a_verified_manifest_and_classroom_output"),

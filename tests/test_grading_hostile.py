@@ -23,6 +23,7 @@ from cnnkit.grading.batch.command import grade
 from cnnkit.grading.batch.discovery import find_submissions
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.manifest import hash_package
+from cnnkit.grading.batch.sandbox import BUBBLEWRAP, available, choose
 
 NOTEBOOK = "01_convolution_basics"
 OTHER_NOTEBOOKS = [nb for nb in graded_notebooks() if nb != NOTEBOOK and (SOLUTIONS_DIR / f"{nb}.ipynb").is_file()]
@@ -115,6 +116,7 @@ def graded(tmp_path_factory):
     (folder / "nothing_submitted").mkdir()
     (folder / "mystery.ipynb").write_text("not even JSON", encoding="utf-8")
     graders, before = hash_package(), file_hashes(folder)
+    choose("auto" if available().level == BUBBLEWRAP else "limits")  # limits only where bubblewrap cannot start
     book = grade(find_submissions([folder]), LIMITS, jobs=2, graders=graders)
     return {"book": book, "before": before, "after": file_hashes(folder), "graders": graders}
 

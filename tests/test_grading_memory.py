@@ -25,7 +25,7 @@ from cnnkit.grading.batch.command import grade
 from cnnkit.grading.batch.discovery import find_submissions
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.manifest import hash_package
-from cnnkit.grading.batch.sandbox import BUBBLEWRAP, PROCESS_LIMITS, choose, isolation
+from cnnkit.grading.batch.sandbox import BUBBLEWRAP, PROCESS_LIMITS, available, choose
 from cnnkit.grading.batch.watchdog import Sandbox
 
 NB = "01_convolution_basics"
@@ -51,7 +51,7 @@ ONE_BIG_SHARED = "import mmap, time\nm = mmap.mmap(-1, 1200 * 2**20)\nfor i in r
                  "    m[i] = 1\ntime.sleep(60)"
 SWARM = ("import threading, time\nthreading.stack_size(256 * 1024)\nfor _ in range(100):\n"
          "    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\ntime.sleep(60)")
-LEVELS = [BUBBLEWRAP, PROCESS_LIMITS] if isolation().level == BUBBLEWRAP else [PROCESS_LIMITS]
+LEVELS = [BUBBLEWRAP, PROCESS_LIMITS] if available().level == BUBBLEWRAP else [PROCESS_LIMITS]
 IN_ALL = "MB of memory in all"
 
 

@@ -1,8 +1,11 @@
 """Submissions written to cheat or to harm: none changes a grade but its own, reads what it
-must not, or leaves anything behind (issue 14's kinds of attack, one or more cases each).
+must not, or leaves anything behind (issue 14's kinds of attack, one or more cases each, and
+issue 31's: answers taken from the runner's copy of cnnkit, forged verdict lines).
 
-One grading run covers the attacks that need learner code to run (notebook 01, plus
-notebook 05 for NaN weights); the discovery and gradebook cases need none. Each case passed
+One grading run per isolation level covers the attacks that need learner code to run
+(notebook 01, plus notebook 05 for NaN weights); the discovery and gradebook cases need none.
+Each test asserts what its level promises (the README's threat model, level by level): a test
+of a promise that only bubblewrap keeps is skipped at process limits, saying so. Each case passed
 with the old grader, which ran the checkers in the learner's process, read the original files
 while grading and passed the instructor's environment on; the comments say how.
 """
@@ -24,10 +27,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from cnnkit.course.notebooks import SOLUTIONS_DIR, exercise_name
 from cnnkit.grading.batch.command import grade
 from cnnkit.grading.batch.discovery import AmbiguousLayout, clean_name, find_submissions
-from cnnkit.grading.batch.gradebook import write_csv, write_json, write_junit
+from cnnkit.grading.batch.gradebook import detail_lines, report, write_csv, write_json, write_junit
 from cnnkit.grading.batch.jobs import Limits
 from cnnkit.grading.batch.manifest import hash_package
-from cnnkit.grading.batch.sandbox import BUBBLEWRAP, isolation
+from cnnkit.grading.batch.sandbox import BUBBLEWRAP, PROCESS_LIMITS, available, choose
 
 NB, NB05 = "01_convolution_basics", "05_training_cnns"
 LIMITS = Limits(exercise_seconds=20, load_seconds=180, memory_bytes=int(1.5 * 2**30))
@@ -40,8 +43,15 @@ RIGHT = {
     "conv_output_size": "return (n + 2 * pad - f) // stride + 1",
     "conv_param_count": "return kh * kw * c_in * c_out + (c_out if bias else 0)",
 }
-OS_ISOLATED = isolation().level == BUBBLEWRAP
-needs_bubblewrap = pytest.mark.skipif(not OS_ISOLATED, reason="only bubblewrap hides files and processes")
+FORGED = "  ✓ conv_param_count  1/1  all checks passed."
+OS_ISOLATED = available().level == BUBBLEWRAP
+LEVELS = [BUBBLEWRAP, PROCESS_LIMITS]
+
+
+def promised_by_bubblewrap_only(run, what: str) -> None:
+    """Skip, saying why, where the run's level does not promise ``what``."""
+    if run["level"] != BUBBLEWRAP:
+        pytest.skip(f"process limits do not promise that {what} (README: threat model)")
 
 
 def _notebook(answers=None, cells=None, extra=(), source=NB, first=()):
@@ -127,13 +137,32 @@ def _learners(paths: dict[str, Path]) -> dict[str, dict[str, str]]:
             first=[{"cell_type": "code", "source": None, "metadata": {}, "outputs": [], "execution_count": None}],
             cells={"conv_param_count": "# EXERCISE: conv_param_count\nclass Forever:\n    while True:\n        pass\n"
                                        "def conv_param_count(kh, kw, c_in, c_out, bias=True):\n    return 0"})},
+        # Issue 31, kind 1: the answers from the runner's own copy of cnnkit (reloaded, through a
+        # closure, or the checker's reference), and kind 6: a message that forges a verdict line.
+        "thief": {NB: _notebook(cells={
+            "conv_forward": "# EXERCISE: conv_forward\nimport importlib\nimport cnnkit.scratch.conv\n"
+                            "def conv_forward(A_prev, W, b, stride, pad):\n"
+                            "    return importlib.reload(cnnkit.scratch.conv).conv_forward(A_prev, W, b, stride, pad)",
+            "conv_single_step": "# EXERCISE: conv_single_step\nimport cnnkit.scratch\n"
+                                "def conv_single_step(a_slice, W, b):\n"
+                                "    inner = cnnkit.scratch.conv_single_step.__closure__[0].cell_contents\n"
+                                "    return inner(a_slice, W, b)",
+            "conv_output_size": "# EXERCISE: conv_output_size\ndef conv_output_size(n, f, pad, stride):\n"
+                                "    from cnnkit.grading.checks.convolution import _output_size\n"
+                                "    return _output_size(n, f, pad, stride)",
+            "conv_param_count": "# EXERCISE: conv_param_count\ndef conv_param_count(kh, kw, c_in, c_out, bias=True):\n"
+                                "    class ExerciseFailure(Exception):\n        pass\n"
+                                f"    raise ExerciseFailure('wrong\\n' + {FORGED!r})"})},
         "victim": {NB: _notebook(first=[new_markdown_cell(VICTIM_MARKER)])},
         "vanished": {NB: _notebook()},
     }
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
+@pytest.fixture(scope="module", params=LEVELS, ids=["bubblewrap", "limits"])
+def run(request, tmp_path_factory):
+    if request.param == BUBBLEWRAP and not OS_ISOLATED:
+        pytest.skip(f"bubblewrap cannot start here: {available().detail}")
+    choose("bubblewrap" if request.param == BUBBLEWRAP else "limits")
     root = tmp_path_factory.mktemp("trust")
     folder = root / "submissions"
     paths = {"victim": folder / "victim" / f"{NB}.ipynb", "canary": root / "checkout" / "convolution.py",
@@ -155,7 +184,8 @@ def run(tmp_path_factory):
     gradebook = paths["gradebook"]
     write_json(book, gradebook)
     time.sleep(2)  # a daemon would have had time to act
-    return {"book": book, "before": before, "after": file_hashes(folder), "graders": graders, "paths": paths,
+    choose("auto" if OS_ISOLATED else "limits")
+    return {"level": request.param, "book": book, "before": before, "after": file_hashes(folder), "graders": graders, "paths": paths,
             "canary": canary, "gradebook": gradebook, "gradebook_text": gradebook.read_bytes()}
 
 
@@ -178,6 +208,10 @@ WRONG = [
     ("liar", "train_step", NB05, "weights differ"),    # NaN weights made `gap > tol` false
     ("fragile", "conv_param_count", NB, "did not finish loading"),
     ("snooper", "conv_param_count", NB, "could not be turned into text"),
+    ("thief", "conv_forward", NB, "use your own implementation"),   # importlib.reload of the library copy
+    ("thief", "conv_single_step", NB, ""),             # the answer inside a guard's closure
+    ("thief", "conv_output_size", NB, ""),             # the checker's own reference
+    ("thief", "conv_param_count", NB, ""),             # a message forging a verdict line
 ]
 
 
@@ -201,7 +235,15 @@ def test_forged_results_do_not_count(run):
     assert not got.passed and "all checks passed" not in got.message
 
 
+def test_a_message_cannot_forge_a_verdict_line(run):
+    [thief] = [g for g in run["book"].grades if g.learner == "thief" and g.notebook == NB]
+    lines = detail_lines([thief])  # the title, then one line per exercise: none of its own from a message
+    assert len(lines) == 1 + len(thief.exercises)
+    assert not any(line.startswith("  ✓ conv_param_count") for line in lines)
+
+
 def test_another_learner_keeps_full_marks_and_an_identical_file(run):
+    promised_by_bubblewrap_only(run, "one learner's code cannot change another's files or grades")
     [victim] = [g for g in run["book"].grades if g.learner == "victim" and g.notebook == NB]
     assert victim.passed, [ex.message for ex in victim.exercises]
     assert run["after"]["victim/01_convolution_basics.ipynb"] == run["before"]["victim/01_convolution_basics.ipynb"]
@@ -212,15 +254,19 @@ def test_a_file_deleted_after_discovery_costs_only_its_learner(run):
     assert vanished.points == 0 and "could not be read" in vanished.exercises[0].message
 
 
-def test_graders_are_unchanged_and_gradebook_untouched_after_grading(run):
+def test_graders_are_unchanged_after_grading(run):
     assert hash_package() == run["graders"]
+
+
+def test_the_gradebook_is_untouched_after_grading(run):
+    promised_by_bubblewrap_only(run, "no process outlives grading to rewrite a gradebook")
     assert run["gradebook"].read_bytes() == run["gradebook_text"]
 
 
 def test_messages_carry_no_secret_no_solution_and_no_other_learner(run):
     messages = " ".join(ex.message for g in run["book"].grades for ex in g.exercises)
     assert SECRET not in messages
-    if OS_ISOLATED:  # without bubblewrap the learner's code can read every file the instructor can
+    if run["level"] == BUBBLEWRAP:  # at process limits the learner's code can read every file the instructor can
         assert "BEGIN SOLUTION" not in messages and VICTIM_MARKER not in messages
 
 
@@ -228,8 +274,8 @@ def test_every_message_is_short(run):
     assert all(len(ex.message) <= 1000 for g in run["book"].grades for ex in g.exercises)
 
 
-@needs_bubblewrap
 def test_no_file_outside_the_work_folder_and_no_process_survives(run):
+    promised_by_bubblewrap_only(run, "no file is written outside the work folder and no process survives")
     assert not run["paths"]["stray"].exists()
     assert run["paths"]["canary"].read_bytes() == run["canary"]
     survivors = []
@@ -243,7 +289,9 @@ def test_no_file_outside_the_work_folder_and_no_process_survives(run):
 
 
 def test_the_isolation_level_is_in_every_output(run):
-    assert run["book"].isolation.startswith("isolation: ")
+    assert run["book"].isolation.startswith(f"isolation: {run['level']} (")
+    assert run["book"].isolation in report(run["book"], details=False).splitlines()
+    promised_by_bubblewrap_only(run, "the gradebook file is still the one written (a daemon may rewrite it)")
     assert json.loads(run["gradebook_text"])["isolation"] == run["book"].isolation
 
 

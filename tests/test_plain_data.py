@@ -151,11 +151,13 @@ def test_a_failing_dependency_is_named_first():
     assert "fix gram_matrix first" in result.message
 
 
-def test_the_stop_flag_resets_at_the_start_of_every_grading_call():
-    from cnnkit.grading.batch import jobs
+def test_the_stop_flag_resets_at_the_start_of_every_grading_call(monkeypatch):
+    from cnnkit.grading.batch import jobs, sandbox
     from cnnkit.grading.batch.command import grade
     from cnnkit.grading.batch.manifest import hash_package
 
+    monkeypatch.setattr(sandbox, "_chosen", [None])
+    sandbox.choose("limits")  # nothing is graded; any level will do, and this one is had everywhere
     jobs.kill_all()
     assert jobs._STOPPING.is_set()
     grade([], jobs.Limits(), 1, hash_package())

@@ -8,6 +8,11 @@ exception. The grading command's transport is a pipe to a separate runner proces
 in a notebook and by the tests, runs the same code on the same JSON in this process, so
 that a learner sees the verdict the grading command would give.
 
+What a harness computes beside the learner's code (whether the function changed its arguments in
+place, whether its value has a gradient) is the runner's word: a learner who rewrites the
+harness inside their runner can change it. Checkers use such results to explain honest mistakes;
+every value that decides a grade is computed or checked on the checker's side.
+
 Request: ``{"function": name, "harness": "module:qualname" or None, "args": data, "kwargs": data}``.
 Reply, one of: ``{"value": data}``; ``{"raised": {"type": name, "text": message}}`` (the learner's
 code raised an exception); ``{"unplain": why}`` (it returned something that is not plain data);

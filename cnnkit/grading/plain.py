@@ -34,6 +34,9 @@ ARRAY_DTYPES = frozenset({"bool", "int8", "int16", "int32", "int64", "uint8", "u
 MAX_DEPTH = 32
 #: The most bytes of array data one value may carry.
 MAX_ARRAY_BYTES = 256 * 2**20
+#: The most parameters a Keras model rebuilt from a configuration may have, estimated from the
+#: configuration before anything is built (ResNet-50 has 25.6 million).
+MAX_PARAMETERS = 64_000_000
 
 
 class ArchitectureOnly:
@@ -189,6 +192,10 @@ def _decode_keras(body: dict) -> Any:
     if type(text) is not str or type(weights) is not list:
         raise NotPlainData("a malformed Keras object.")
     config = json.loads(text)
+    estimate = estimate_parameters(config)
+    if estimate > MAX_PARAMETERS:
+        raise NotPlainData(f"the {_class_name(config)} would have about {estimate:,} parameters, more than the "
+                           f"{MAX_PARAMETERS:,} the grader builds: check the layers' sizes.")
     try:
         value = keras.saving.deserialize_keras_object(config, safe_mode=True)
     except Exception as error:  # noqa: BLE001 - Keras raises several types for unknown classes
@@ -199,6 +206,42 @@ def _decode_keras(body: dict) -> Any:
     if weights:
         value.set_weights([_decode_array(w.get("array")) if type(w) is dict else None for w in weights])
     return value
+
+
+def _dims(value: Any) -> list[int]:
+    return [n for n in value if type(n) is int and n > 0] if isinstance(value, (list, tuple)) else []
+
+
+def estimate_parameters(config: Any) -> int:
+    """A generous estimate of the parameters of the Keras objects in a configuration, read from
+    the numbers in it (units, filters, kernel sizes, input shapes) without building anything.
+    A layer's input width is its ``build_config`` shape where given, else the largest width seen."""
+    total, widest = 0, 1
+    stack = [config]
+    layers = []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            inner = item.get("config")
+            if isinstance(inner, dict) and "class_name" in item:
+                layers.append((item, inner))
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    for _, inner in layers:
+        for key in ("batch_shape", "batch_input_shape", "shape"):
+            widest = max(widest, math.prod(_dims(inner.get(key))) if _dims(inner.get(key)) else 1)
+    for item, inner in layers:
+        built = item.get("build_config", {}) if isinstance(item.get("build_config"), dict) else {}
+        shape = _dims(built.get("input_shape"))
+        width = shape[-1] if shape else widest
+        kernel = math.prod(_dims(inner.get("kernel_size"))) if _dims(inner.get("kernel_size")) else 1
+        sizes = [inner.get(key) for key in ("units", "filters", "output_dim", "input_dim", "depth_multiplier")]
+        sizes = [n for n in sizes if type(n) is int and n > 0]
+        for n in sizes:
+            total += kernel * width * n + n
+            widest = max(widest, n)
+    return total
 
 
 def _class_name(config: Any) -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import queue
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -23,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from cnnkit.grading.batch import snapshot
+from cnnkit.grading.batch.allowlist import conflicts
 from cnnkit.grading.batch.discovery import AmbiguousLayout, Submission, clean_text, find_submissions
 from cnnkit.grading.batch.gradebook import (
     ExerciseGrade,
@@ -34,20 +37,25 @@ from cnnkit.grading.batch.gradebook import (
     write_json,
     write_junit,
 )
-from cnnkit.grading.batch.jobs import Limits, Task, grade_tasks, kill_all, start_grading
+from cnnkit.grading.batch.jobs import Limits, Task, cpu_slots, grade_tasks, kill_all, start_grading
 from cnnkit.grading.batch.manifest import (
+    PACKAGE_ROOT,
     GradersChanged,
     differences,
     digest,
     hash_package,
     read_manifest,
+    stale_bytecode,
     verify,
+    verify_environment,
     write_manifest,
 )
-from cnnkit.grading.batch.sandbox import choose, isolation
+from cnnkit.grading.batch.sandbox import PROCESS_LIMITS, WEAKER_PROMISES, bytecode_cache, choose, isolation
 from cnnkit.grading.core import EXERCISES, exercises_of, graded_notebooks
 
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+#: Words of the messages of an exercise or a start that ran out of time.
+_TIMED_OUT = re.compile(r"timed out|took more than|did not stop within|did not respond")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
 
@@ -80,7 +88,26 @@ def batches(submissions: list[Submission], jobs: int) -> list[tuple[str, list[Ta
         if sub.snapshot is not None and sub.notebook is not None:
             by_learner.setdefault(sub.learner, []).append(Task(sub.notebook, sub.snapshot))
     parts = max(1, math.ceil(jobs / max(1, len(by_learner))))
-    return [(learner, tasks[i::parts]) for learner, tasks in by_learner.items() for i in range(min(parts, len(tasks)))]
+    return [(learner, part) for learner, tasks in by_learner.items() for part in _split(tasks, parts)]
+
+
+def _split(tasks: list[Task], parts: int) -> list[list[Task]]:
+    """``tasks`` in at most ``parts`` parts of nearly equal size, notebooks that cannot share a runner
+    (:func:`~cnnkit.grading.batch.allowlist.conflicts`) in different parts where possible."""
+    if parts <= 1 or len(tasks) <= 1:
+        return [tasks]
+    texts = {}
+    for task in tasks:
+        try:
+            texts[task.notebook] = task.path.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            texts[task.notebook] = ""
+    clashes = conflicts(texts)
+    split: list[list[Task]] = [[] for _ in range(min(parts, len(tasks)))]
+    for task in tasks:
+        free = [part for part in split if not any(frozenset((task.notebook, t.notebook)) in clashes for t in part)]
+        min(free or split, key=len).append(task)
+    return [part for part in split if part]
 
 
 def _notebook_grade(sub: Submission, grades: dict) -> NotebookGrade:
@@ -109,16 +136,29 @@ def grade(submissions: list[Submission], limits: Limits, jobs: int, graders: dic
     notebooks = {name: i for i, name in enumerate(graded_notebooks())}
     ordered = sorted(submissions, key=lambda s: (learners[s.learner], notebooks.get(s.notebook, len(notebooks)),
                                                  str(s.path)))
+    slots = cpu_slots(jobs)
+    cpus = (f"; each of {jobs} jobs on {len(slots[0])} CPU(s) of its own" if slots else
+            f"; {jobs} jobs shared {_cores()} CPUs, so a busy neighbour could slow a learner's grading")
     return Gradebook([_notebook_grade(sub, grades) for sub in ordered], digest(graders), time.perf_counter() - start,
-                     isolation().line())
+                     isolation().line() + cpus)
 
 
 def _grade_snapshots(submissions: list[Submission], limits: Limits, jobs: int, graders: dict[str, str],
                      progress) -> dict[tuple[str, str, str], tuple[bool, str, float]]:
     grades: dict[tuple[str, str, str], tuple[bool, str, float]] = {}
+    slots = queue.Queue()
+    for cpus in cpu_slots(jobs) or [None] * jobs:
+        slots.put(cpus)
+
+    def on_own_cpus(tasks: list[Task]):
+        cpus = slots.get()
+        try:
+            return grade_tasks(tasks, limits, graders, cpus)
+        finally:
+            slots.put(cpus)
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_tasks, tasks, limits, graders): (learner, tasks)
-                   for learner, tasks in batches(submissions, jobs)}
+        futures = {pool.submit(on_own_cpus, tasks): (learner, tasks) for learner, tasks in batches(submissions, jobs)}
         try:
             for future in as_completed(futures):
                 learner, tasks = futures[future]
@@ -134,6 +174,15 @@ def _grade_snapshots(submissions: list[Submission], limits: Limits, jobs: int, g
                 future.cancel()
             kill_all()
             raise
+    if jobs > 1 and cpu_slots(jobs) is None:  # jobs shared CPUs: a time-out may be a neighbour's doing
+        for learner, tasks in batches(submissions, 1):
+            keys = [(learner, t.notebook, ex) for t in tasks for ex in exercises_of(t.notebook)]
+            if any(not grades.get(key, (True, ""))[0] and _TIMED_OUT.search(grades[key][1]) for key in keys):
+                if progress:
+                    progress(f"re-grading {learner} alone: an exercise timed out while {jobs} jobs shared the CPUs")
+                for (notebook, exercise), (passed, message, seconds) in grade_tasks(tasks, limits, graders).items():
+                    grades[(learner, notebook, exercise)] = (
+                        passed, message + " (re-graded alone after a time-out while jobs shared the CPUs)", seconds)
     return grades
 
 
@@ -161,8 +210,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="memory for each learner's grading processes together, shared memory "
                         "included, e.g. 4G (default); 0 for no limit")
     limits.add_argument("--isolation", choices=["auto", "bubblewrap", "limits"], default="auto",
-                        help="how to isolate learner code: the best this system allows (default), bubblewrap "
-                             "(or stop), or process limits only")
+                        help="how to isolate learner code: auto and bubblewrap (the default) use the bubblewrap "
+                             "sandbox or stop and say why; limits runs it as you with process limits only")
+    limits.add_argument("--force-limits", action="store_true",
+                        help="with --isolation limits, grade several learners anyway (their code can change "
+                             "each other's grades and files at that level)")
     out = parser.add_argument_group("reports")
     out.add_argument("--json", type=Path, metavar="FILE", help="write a JSON gradebook")
     out.add_argument("--csv", type=Path, metavar="FILE", help="write a CSV gradebook, one row per learner")
@@ -202,6 +254,15 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    if isolation().level == PROCESS_LIMITS:
+        print(f"warning: {WEAKER_PROMISES}.", file=sys.stderr)
+    if sys.pycache_prefix is None:  # with a prefix of its own, Python never reads the checkout's __pycache__
+        planted = stale_bytecode()
+        if planted:
+            print("error: these bytecode files differ from their source, and Python would run them instead of the "
+                  "checked graders: " + ", ".join(planted[:5]) + ". Delete the __pycache__ folders, or run "
+                  "python -X pycache_prefix=FOLDER -m cnnkit.grading ...", file=sys.stderr)
+            return EXIT_ERROR
     hashes = before = hash_package()
     if args.list:
         print(_list() + f"\ngraders digest: {digest(hashes)}")
@@ -213,15 +274,28 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_PASSED
         parser.error("give a notebook, a learner's folder or a folder of submissions to grade")
     try:
+        inside = [path for path in args.paths if PACKAGE_ROOT.is_relative_to(Path(path).resolve())]
+        if inside:
+            raise GradersChanged(f"cnnkit was imported from {PACKAGE_ROOT}, inside {clean_text(str(inside[0]))}, the "
+                                 "folder being graded: its code could have changed the graders. Grade it with a "
+                                 "copy of the course installed elsewhere (e.g. a clone of the release).")
         if args.verify_manifest:
             hashes = read_manifest(args.verify_manifest)
             verify(hashes)
+            verify_environment(args.verify_manifest)
         submissions = find_submissions(args.paths, only or None, args.learner, True if args.submissions else None)
     except (GradersChanged, FileNotFoundError, AmbiguousLayout) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     if not submissions:
         print("error: found no notebook to grade in " + ", ".join(clean_text(str(p)) for p in args.paths),
+              file=sys.stderr)
+        return EXIT_ERROR
+    several = len({sub.learner for sub in submissions}) > 1
+    if several and isolation().level == PROCESS_LIMITS and not args.force_limits:
+        print("error: refusing to grade several learners under process limits: each learner's code would run "
+              "as you and could read, change or delete the other learners' notebooks, snapshots and grades. "
+              "Install bubblewrap, grade one learner at a time, or add --force-limits to grade them anyway.",
               file=sys.stderr)
         return EXIT_ERROR
     limits = Limits(args.timeout, args.load_timeout, args.memory_limit, max(1, _cores() // args.jobs))
@@ -233,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     except GradersChanged as error:  # a judge's copy of the graders did not match their hashes
         print(f"error: graders changed during grading (the grades were not written): {error}", file=sys.stderr)
         return EXIT_ERROR
+    if isolation().level == PROCESS_LIMITS:  # learner code ran as you: no bytecode it could have written is kept
+        shutil.rmtree(bytecode_cache(), ignore_errors=True)
     changed = differences(before, hash_package())
     if changed:  # a submission must not have rewritten the graders for those graded after it
         print("error: graders changed during grading (the grades were not written):\n  " + "\n  ".join(changed),

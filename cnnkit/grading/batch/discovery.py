@@ -39,7 +39,11 @@ MARKER_IN_FILE = re.compile(r"#\s*EXERCISE:\s*([A-Za-z_]\w*)")
 SKIPPED_FOLDERS = {"solutions", "__pycache__", "node_modules"}
 #: How much of a file is searched for exercise markers.
 MARKER_SEARCH_BYTES = 50 * 2**20
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Characters shown escaped (\\uXXXX): C0 and C1 controls, bidirectional marks and overrides,
+#: zero-width characters and other invisible formatting, so that no two names look alike
+#: for want of a character one cannot see, and none reorders or hides what follows it.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+                        "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,17 +51,44 @@ class AmbiguousLayout(ValueError):
     """A folder can be read in two ways; the message says which and how to choose."""
 
 
+def escape_invisible(text: str) -> str:
+    """``text`` with every control, bidirectional and zero-width character shown as ``\\uXXXX``
+    (a newline too: no text can start a line of its own in a report)."""
+    return _INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def clean_text(text: str) -> str:
-    """``text`` with undecodable bytes (from a file name) and control characters replaced by "?"."""
+    """``text`` with undecodable bytes (from a file name) replaced by "?" and invisible
+    characters escaped (:func:`escape_invisible`)."""
     text = str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\ufffd", "?")
-    return _CONTROL.sub("?", text)
+    return escape_invisible(text)
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` quoted with ``'`` when a spreadsheet would run it as a formula: when it starts,
+    after any spaces, with ``= + - @`` (or a tab or carriage return)."""
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) or text.startswith(_FORMULA_START) else text
+
+
+def scripts(text: str) -> set[str]:
+    """The scripts of the letters of ``text`` (LATIN, CYRILLIC, GREEK, ...), from their Unicode names."""
+    import unicodedata
+
+    found = set()
+    for char in text:
+        if char.isalpha():
+            name = unicodedata.name(char, "UNKNOWN")
+            found.add(name.split(" ")[0])
+    return found
 
 
 def clean_name(name: str) -> str:
-    """A learner's name safe in a terminal, JSON, XML and a spreadsheet: :func:`clean_text`, and
-    a leading ``= + - @`` (which a spreadsheet would run as a formula) quoted with ``'``."""
-    text = clean_text(name) or "?"
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """A learner's name safe in a terminal, JSON, XML and a spreadsheet: :func:`clean_text`,
+    formulas neutralised (:func:`neutralise_formula`), and a name whose letters mix scripts
+    (Latin ``a`` beside Cyrillic ``а``: names that look alike) flagged."""
+    text = neutralise_formula(clean_text(name) or "?")
+    mixed = scripts(text)
+    return f"{text} [mixed scripts: {', '.join(sorted(mixed)).lower()}]" if len(mixed) > 1 else text
 
 
 @dataclass(frozen=True)

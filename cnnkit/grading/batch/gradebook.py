@@ -12,13 +12,13 @@ import csv
 import io
 import json
 import os
-import re
 import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from cnnkit.grading.batch.discovery import clean_text, neutralise_formula
+
 #: The most characters of a message a gradebook keeps.
 MESSAGE_CHARS = 1000
 #: The most characters of a message in a JUnit failure's attribute.
@@ -26,9 +26,11 @@ SHORT_MESSAGE_CHARS = 300
 
 
 def clean(text: str, limit: int = MESSAGE_CHARS) -> str:
-    """A learner-influenced message made safe to print and to put in XML: control characters
-    (terminal escape codes included) replaced, length capped."""
-    text = _CONTROL.sub("?", str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    """A learner-influenced message made safe to print and to put in XML: control, bidirectional
+    and zero-width characters (newlines and terminal escape codes included) shown escaped, so
+    that no message can start a line of its own (a forged verdict) or hide what follows; length
+    capped."""
+    text = clean_text(str(text))
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
@@ -198,7 +200,7 @@ def write_csv(book: Gradebook, path: Path) -> None:
             points = {ex.exercise: ex.points for ex in grade.exercises} if grade else {}
             row += [_number(grade.points) if grade else ""] + [_number(points[ex]) if ex in points else ""
                                                                 for ex in exercises]
-        writer.writerow(row + [book.isolation])
+        writer.writerow([neutralise_formula(cell) if isinstance(cell, str) else cell for cell in row + [book.isolation]])
     write_atomically(path, file.getvalue().encode("utf-8", "replace"))
 
 

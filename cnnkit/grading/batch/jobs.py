@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cnnkit.grading.batch.judge import END_SECONDS, KILL_GRACE
 from cnnkit.grading.batch.manifest import copy_package
-from cnnkit.grading.batch.sandbox import die_with_parent, exit_cause, isolation
+from cnnkit.grading.batch.sandbox import bytecode_cache, die_with_parent, exit_cause, isolation
 from cnnkit.grading.batch.watchdog import MAX_TASKS
 from cnnkit.grading.core import exercises_of
 
@@ -189,14 +189,34 @@ def _overrun_cause(run: _Run, limits: Limits) -> str:
     return f"the grading process did not respond for {limits.load_seconds:g} s and was stopped."
 
 
+def _start_in(cpus: frozenset[int] | None):
+    """What a judge runs before exec: :func:`die_with_parent`, and its CPUs (which its runners inherit)."""
+    def start() -> None:
+        die_with_parent()
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+    return start
+
+
+def cpu_slots(jobs: int) -> list[frozenset[int]] | None:
+    """One set of CPUs per job, none shared, when this machine has a CPU for every job (Linux);
+    else None (jobs share the CPUs, and a busy neighbour can slow a learner's grading)."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if jobs > len(cpus):
+        return None
+    share = len(cpus) // jobs
+    return [frozenset(cpus[i * share:(i + 1) * share]) for i in range(jobs)]
+
+
 def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dict[str, str],
-               budget_end: float) -> tuple[_Run, str]:
+               budget_end: float, cpus: frozenset[int] | None = None) -> tuple[_Run, str]:
     """Grade ``tasks`` (notebook, exercises to grade) in one judge; return its report and the
     end of its error output (the judge's own: it runs no learner code)."""
     with tempfile.TemporaryDirectory(prefix="cnnkit-grade-", ignore_cleanup_errors=True) as temp:
         temp = Path(temp)
         library = copy_package(temp / "lib", graders)
-        runner_library = copy_package(temp / "runner-lib", graders)
         work = temp / "notebooks"
         work.mkdir()
         plan = []
@@ -206,15 +226,16 @@ def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dic
             plan.append({"notebook": task.notebook, "path": str(copy), "exercises": exercises})
         (temp / "tasks.json").write_text(json.dumps(plan), encoding="utf-8")
         read_fd, write_fd = os.pipe()
-        command = [sys.executable, "-I", "-c", _BOOTSTRAP, str(library), str(temp / "tasks.json"),
+        command = [sys.executable, "-I", "-X", f"pycache_prefix={bytecode_cache()}", "-c", _BOOTSTRAP, str(library),
+                   str(temp / "tasks.json"),
                    "--result-fd", str(write_fd), "--timeout", str(limits.exercise_seconds),
                    "--load-timeout", str(limits.load_seconds), "--memory", str(limits.memory_bytes),
-                   "--threads", str(limits.threads), "--max-tasks", str(limits.max_tasks), "--runner-library", str(runner_library),
+                   "--threads", str(limits.threads), "--max-tasks", str(limits.max_tasks),
                    "--isolation", isolation().level]
         with tempfile.TemporaryFile() as log:  # nameless, so that the learner's code cannot delete it
             try:
                 process = subprocess.Popen(command, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                           stderr=log, pass_fds=(write_fd,), preexec_fn=die_with_parent,
+                                           stderr=log, pass_fds=(write_fd,), preexec_fn=_start_in(cpus),
                                            env=_environment(limits))
             finally:
                 os.close(write_fd)
@@ -231,9 +252,10 @@ def _run_judge(tasks: list[tuple[Task, list[str]]], limits: Limits, graders: dic
     return run, errors
 
 
-def grade_tasks(tasks: list[Task], limits: Limits, graders: dict[str, str]) -> dict[tuple[str, str], tuple[bool, str, float]]:
+def grade_tasks(tasks: list[Task], limits: Limits, graders: dict[str, str],
+                cpus: frozenset[int] | None = None) -> dict[tuple[str, str], tuple[bool, str, float]]:
     """``{(notebook, exercise): (passed, message, seconds)}`` for every exercise of ``tasks``,
-    graded in as few processes as the submissions allow."""
+    graded in as few processes as the submissions allow, on ``cpus`` alone when given."""
     pending = {task.notebook: list(exercises_of(task.notebook)) for task in tasks}
     by_name = {task.notebook: task for task in tasks}
     budget_end = time.monotonic() + limits.learner_seconds
@@ -244,7 +266,8 @@ def grade_tasks(tasks: list[Task], limits: Limits, graders: dict[str, str]) -> d
             grades[(notebook, exercise)] = (False, message, seconds)
 
     while pending and not _STOPPING.is_set():
-        run, errors = _run_judge([(by_name[nb], exs) for nb, exs in pending.items()], limits, graders, budget_end)
+        run, errors = _run_judge([(by_name[nb], exs) for nb, exs in pending.items()], limits, graders, budget_end,
+                                 cpus)
         grades.update(run.results)
         for notebook, message in run.load_failures.items():
             fail(notebook, pending.get(notebook, []), message)

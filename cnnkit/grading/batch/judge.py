@@ -30,16 +30,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from cnnkit.grading.batch import sandbox
+import cnnkit
+from cnnkit.grading.batch import allowlist, sandbox
 from cnnkit.grading.batch.gradebook import clean
 from cnnkit.grading.batch.protocol import (
     LOAD_FAILED,
     LOADED,
+    MAX_ANSWER_BYTES,
     PRINTED,
     READY,
     AnswerLate,
@@ -79,8 +82,8 @@ class Runner(Transport):
     """One runner process, which loads one learner's notebooks in turn; a failure kills it and
     raises :class:`Stopped`, and the next :meth:`load` starts a new one."""
 
-    def __init__(self, settings: argparse.Namespace, work: Path):
-        self.settings, self.work = settings, work
+    def __init__(self, settings: argparse.Namespace, work: Path, library: Path):
+        self.settings, self.work, self.library = settings, work, library
         self.process = None
         self.watchdog: Watchdog | None = None
         self.notebook: str | None = None
@@ -98,7 +101,7 @@ class Runner(Transport):
         self.notebook, self.functions = None, set()
         try:
             if not self.alive():
-                self.process = sandbox.start_runner(Path(settings.runner_library), self.work, settings.memory,
+                self.process = sandbox.start_runner(self.library, self.work, settings.memory,
                                                     settings.threads, settings.isolation)
                 self.watchdog = Watchdog(self.process, settings.isolation, settings.memory, settings.max_tasks).start()
                 expect(self._receive(deadline, "starting"), READY)
@@ -138,7 +141,7 @@ class Runner(Transport):
 
     def _receive(self, deadline: float, doing: str) -> dict:
         try:
-            return receive(self.process.stdout.fileno(), deadline)
+            return receive(self.process.stdout.fileno(), deadline, MAX_ANSWER_BYTES)
         except AnswerLate:
             self.close()
             raise Stopped(self.watchdog.cause or self._late(doing)) from None
@@ -235,12 +238,22 @@ def grade_notebook(runner: Runner, notebook: str, text: str, exercises: list[str
                seconds=round(time.perf_counter() - start, 3))
 
 
+def limit_memory(memory_bytes: int) -> None:
+    """The judge's own bound: as much data memory as a runner may use (a configuration or an
+    answer that would take more makes it fail, not the machine; the command then names the
+    exercise and starts a new judge for the rest)."""
+    if memory_bytes > 0:
+        try:
+            resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
+        except (ValueError, OSError):  # macOS does not let a process lower it
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     global _result_fd
     parser = argparse.ArgumentParser(description="Grade notebooks (started by cnnkit.grading.batch.jobs).")
     parser.add_argument("tasks", type=Path, help='JSON: [{"notebook", "path", "exercises"}, ...]')
     parser.add_argument("--result-fd", type=int, required=True)
-    parser.add_argument("--runner-library", required=True, help="the folder holding the runner's copy of cnnkit")
     parser.add_argument("--isolation", required=True, choices=[sandbox.BUBBLEWRAP, sandbox.PROCESS_LIMITS])
     parser.add_argument("--timeout", type=float, required=True, help="seconds per exercise")
     parser.add_argument("--load-timeout", type=float, required=True, help="seconds to start a runner and load")
@@ -251,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
                         "(0: no limit)")
     settings = parser.parse_args(argv)
     _result_fd = settings.result_fd
+    limit_memory(settings.memory)
     sandbox.adopt_orphans()
     tasks = json.loads(settings.tasks.read_text(encoding="utf-8"))
     texts = {task["notebook"]: Path(task["path"]).read_bytes().decode("utf-8", "surrogateescape") for task in tasks}
@@ -264,10 +278,16 @@ def main(argv: list[str] | None = None) -> None:
         # machine's /tmp. Nothing stops code that climbs further: only bubblewrap protects files.
         work = Path(private) / "work"
         work.mkdir()
-        runner = Runner(settings, work)  # one learner's notebooks share a runner: they trust each other
-        for task in tasks:
-            grade_notebook(runner, task["notebook"], texts[task["notebook"]], task["exercises"])
-        runner.close()
+        package = Path(cnnkit.__file__).resolve().parent  # this judge's verified copy
+        exercises = {task["notebook"]: task["exercises"] for task in tasks}
+        # One learner's notebooks share a runner (they trust each other), except where one imports
+        # another's exercise from cnnkit: each runner's copy of cnnkit lacks its notebooks' answers.
+        for number, group in enumerate(allowlist.groups(texts)):
+            library = allowlist.build(package, Path(private) / f"lib{number}", group)
+            runner = Runner(settings, work, library)
+            for notebook in group:
+                grade_notebook(runner, notebook, texts[notebook], exercises[notebook])
+            runner.close()
     sandbox.kill_strays()
     report(event="done")
     sys.stdout.flush()

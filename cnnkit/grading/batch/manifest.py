@@ -13,8 +13,11 @@ neither its own score nor anyone else's, and grading stops with an error instead
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import marshal
 import shutil
+import sys
 from pathlib import Path
 
 import cnnkit
@@ -55,8 +58,66 @@ def differences(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
     return lines
 
 
+def _site_folders() -> list[Path]:
+    return sorted({Path(entry) for entry in sys.path if Path(entry).name in ("site-packages", "dist-packages")
+                   and Path(entry).is_dir()})
+
+
+def hash_environment() -> dict[str, str]:
+    """``{path: SHA-256}`` of what Python runs or trusts before cnnkit: every ``.pth`` file (run at
+    start-up) and every installed package's ``RECORD`` (its files' own hashes) in the
+    site-packages folders on ``sys.path``."""
+    found = {}
+    for folder in _site_folders():
+        for path in sorted(folder.glob("*.pth")) + sorted(folder.glob("*.dist-info/RECORD")):
+            found[str(path)] = _sha256(path)
+    return found
+
+
 def write_manifest(path: Path, hashes: dict[str, str]) -> None:
-    path.write_text(json.dumps({"digest": digest(hashes), "files": hashes}, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps({"digest": digest(hashes), "files": hashes, "environment": hash_environment()},
+                               indent=1) + "\n", encoding="utf-8")
+
+
+def verify_environment(path: Path) -> None:
+    """Raise :class:`GradersChanged` when the ``.pth`` files or installed packages' records differ
+    from those the manifest at ``path`` recorded (a manifest without them checks nothing)."""
+    try:
+        expected = json.loads(Path(path).read_text(encoding="utf-8")).get("environment")
+    except (OSError, ValueError, AttributeError) as error:
+        raise GradersChanged(f"cannot read the manifest {path}: {error}") from error
+    if not isinstance(expected, dict):
+        return
+    found = differences(expected, hash_environment())
+    if found:
+        raise GradersChanged("the Python environment differs from the manifest (a .pth file runs at every start; "
+                             "a package's RECORD lists its files):\n  " + "\n  ".join(found))
+
+
+def stale_bytecode(root: Path = PACKAGE_ROOT) -> list[str]:
+    """The ``__pycache__`` files of the package whose code is not what their source compiles to
+    (a planted ``.pyc`` would run instead of the checked source)."""
+    found = []
+    for source in package_files(root).values():
+        if source.suffix != ".py":
+            continue
+        text = None
+        for optimize in (0, 1, 2):
+            cached = Path(importlib.util.cache_from_source(str(source), optimization="" if optimize == 0
+                                                           else optimize))
+            if not cached.is_file():
+                continue
+            if text is None:
+                text = source.read_bytes()
+            try:
+                planted = marshal.loads(cached.read_bytes()[16:])
+                honest = compile(text, str(source), "exec", dont_inherit=True, optimize=optimize)
+            except (ValueError, EOFError, TypeError, SyntaxError):
+                found.append(str(cached))
+                continue
+            if planted != honest:
+                found.append(str(cached))
+    return found
 
 
 def read_manifest(path: Path) -> dict[str, str]:

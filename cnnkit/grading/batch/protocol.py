@@ -28,6 +28,9 @@ from typing import Any
 
 #: The largest message either side accepts.
 MAX_MESSAGE_BYTES = 256 * 2**20
+#: The largest answer the judge reads: it stops at the announced size, before reading or
+#: decoding any of it (a runner answers a larger value with an "unplain" reply instead).
+MAX_ANSWER_BYTES = 64 * 2**20
 _HEADER = 4
 
 
@@ -45,7 +48,7 @@ class AnswerLate(Exception):
 
 def send(fd: int, message: dict) -> None:
     """Write one message to ``fd``."""
-    data = json.dumps(message, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    data = encoded(message)
     if len(data) > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"a message of {len(data)} bytes is larger than the {MAX_MESSAGE_BYTES} allowed.")
     data = len(data).to_bytes(_HEADER, "big") + data
@@ -68,11 +71,17 @@ def _read_exactly(fd: int, count: int, deadline: float | None) -> bytes:
     return b"".join(chunks)
 
 
-def receive(fd: int, deadline: float | None = None) -> dict:
-    """Read one message from ``fd``; ``deadline`` is a ``time.monotonic()`` time (None: wait)."""
+def encoded(message: dict) -> bytes:
+    """The bytes :func:`send` writes for ``message``, without its header."""
+    return json.dumps(message, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def receive(fd: int, deadline: float | None = None, limit: int = MAX_MESSAGE_BYTES) -> dict:
+    """Read one message of at most ``limit`` bytes from ``fd``; ``deadline`` is a
+    ``time.monotonic()`` time (None: wait)."""
     size = int.from_bytes(_read_exactly(fd, _HEADER, deadline), "big")
-    if size > MAX_MESSAGE_BYTES:
-        raise ProtocolError(f"a message announced {size} bytes, more than the {MAX_MESSAGE_BYTES} allowed.")
+    if size > limit:
+        raise ProtocolError(f"a message announced {size} bytes, more than the {limit} allowed.")
     try:
         message = json.loads(_read_exactly(fd, size, deadline).decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:

@@ -8,9 +8,8 @@ code prints can reach the judge as an answer. It never grades: it loads the exer
 one notebook (whose text arrives with the order) and answers calls with plain data. Whatever
 it says, the judge believes only the values, and checks them itself.
 
-While exercise X is graded, cnnkit's own copy of X (the course manifest's library modules
-keep every solution for later notebooks) raises "use your own implementation"; the
-library's other functions stay usable.
+Its copy of cnnkit is built from an allow-list (:mod:`cnnkit.grading.batch.allowlist`): the
+checks, the references and the library's copies of the graded notebooks' exercises are not in it.
 """
 
 from __future__ import annotations
@@ -22,11 +21,10 @@ import io
 import os
 import resource
 import signal
-import sys
 from pathlib import Path
 
-from cnnkit.course import manifest
-from cnnkit.grading.batch.protocol import receive, send
+from cnnkit.grading.batch.allowlist import use_learner_functions
+from cnnkit.grading.batch.protocol import MAX_ANSWER_BYTES, encoded, receive, send
 from cnnkit.grading.learner import GradingTimeout, answer, exception_text, type_name
 
 #: The largest file the runner may write.
@@ -37,12 +35,7 @@ CELL_LOAD_SECONDS = 20.0
 REPEAT_SECONDS = 0.5
 
 _PID = os.getpid()
-_graded: list[str | None] = [None]  # the exercise being graded, for the withheld library copies
 _armed = [False]
-
-
-class WithheldError(RuntimeError):
-    """The learner's code called cnnkit's own copy of the exercise being graded."""
 
 
 # ------------------------------------------------------------------ set-up
@@ -56,40 +49,6 @@ def import_course_package() -> None:
     for info in pkgutil.walk_packages(cnnkit.__path__, prefix="cnnkit."):
         if not info.name.endswith("__main__"):
             importlib.import_module(info.name)
-
-
-def _withheld(name: str, module_name: str, original):
-    def withheld(*args, **kwargs):
-        if _graded[0] == name:
-            raise WithheldError(f"{module_name}.{name} is cnnkit's own copy of the exercise being graded: "
-                                "use your own implementation.")
-        return original(*args, **kwargs)
-
-    withheld.__name__ = withheld.__qualname__ = name
-    withheld.__doc__ = original.__doc__
-    return withheld
-
-
-def withhold_library_copies() -> int:
-    """Replace every cnnkit binding of a library copy of an exercise by a guard that refuses to
-    run while that exercise is graded; return how many bindings were replaced."""
-    guards = {}
-    for entry in manifest.NOTEBOOKS:
-        for module_name in entry.library:
-            module = importlib.import_module(module_name)
-            for name in entry.exercises:
-                original = getattr(module, name, None)
-                if callable(original) and id(original) not in guards:
-                    guards[id(original)] = (original, _withheld(name, module_name, original))
-    replaced = 0
-    for module_name, module in list(sys.modules.items()):
-        if module is None or not module_name.startswith("cnnkit."):
-            continue
-        for attribute, value in list(vars(module).items()):
-            if id(value) in guards and guards[id(value)][0] is value:
-                setattr(module, attribute, guards[id(value)][1])
-                replaced += 1
-    return replaced
 
 
 def limit_resources(memory_bytes: int) -> None:
@@ -182,6 +141,7 @@ def load(notebook: str, text: str, seconds: float, output: OutputCounter) -> dic
     except BaseException as error:  # noqa: BLE001 - the learner's code may raise anything
         return {"load_failed": f"the notebook could not be loaded: {type_name(error)}: {exception_text(error)}"}
     _functions.update({name: func for name, func in functions.items() if callable(func)})
+    use_learner_functions(_functions)  # library code that calls an exercise left out runs the learner's
     return {"loaded": sorted(_functions)}
 
 
@@ -198,6 +158,10 @@ def run_call(request: dict, seconds: float, limit: float, output: OutputCounter)
                            f"for {limit:g} s)"}
     if os.getpid() != _PID:  # a fork of the learner's code has come back here: it must not answer
         os._exit(0)
+    size = len(encoded(reply))
+    if size > MAX_ANSWER_BYTES - 2**16:
+        return {"unplain": f"the answer is {size / 2**20:.0f} MB as plain data, more than the "
+                           f"{MAX_ANSWER_BYTES // 2**20} MB the grader reads."}
     return reply
 
 
@@ -210,12 +174,11 @@ def serve(orders: int, answers: int) -> None:
         if op == "load":
             reply = load(str(order["notebook"]), str(order["text"]), float(order["seconds"]), output)
         elif op == "begin":
-            _graded[0], limit, output = str(order["exercise"]), float(order["seconds"]), OutputCounter()
+            limit, output = float(order["seconds"]), OutputCounter()
             continue
         elif op == "call":
             reply = {"id": order["id"], "reply": run_call(order["request"], float(order["seconds"]), limit, output)}
         elif op == "end":
-            _graded[0] = None
             reply = {"printed": output.count}
         else:
             os._exit(0)
@@ -234,7 +197,6 @@ def main(argv: list[str] | None = None) -> None:
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
     import_course_package()
-    withhold_library_copies()
     preload(args.threads)
     limit_resources(args.memory)
     signal.signal(signal.SIGALRM, _on_alarm)
