@@ -7,6 +7,7 @@ import importlib.util
 import nbformat
 import pytest
 
+from cnnkit.config import COURSE_REPO
 from cnnkit.course import files
 from cnnkit.course.manifest import NOTEBOOKS, notebook, notebook_of_exercise
 from cnnkit.course.notebooks import SOLUTIONS_DIR, exercise_name
@@ -45,6 +46,18 @@ def test_classroom_workflow_grades_each_notebook_in_its_own_step():
     reporter = steps[-1]
     assert reporter["with"]["runners"] == "nb01,nb04"
     assert reporter["env"]["NB04_RESULTS"] == "${{ steps.nb04.outputs.result }}"
+
+
+def test_classroom_workflow_grades_with_graders_the_learner_cannot_edit():
+    yaml = pytest.importorskip("yaml")
+    workflow = yaml.safe_load(files.classroom_workflow([notebook(1)], graders_ref="v1.2"))
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    checkouts = [step["with"] for step in steps if step.get("uses", "").startswith("actions/checkout")]
+    assert checkouts == [{"path": "submission"}, {"repository": COURSE_REPO, "ref": "v1.2", "path": "graders"}]
+    install = next(step["run"] for step in steps if step.get("id") == "install")
+    assert "graders/requirements.txt" in install and "--no-deps ./graders" in install and "-e" not in install.split()
+    grading = next(step["run"] for step in steps if step.get("id") == "nb01")
+    assert "python -m cnnkit.grading submission/notebooks/" in grading
 
 
 @pytest.mark.parametrize("entry", NOTEBOOKS, ids=lambda entry: entry.stem)

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cnnkit.config import REPO_ROOT
+from cnnkit.config import COURSE_REPO, REPO_ROOT
 from cnnkit.course.manifest import NOTEBOOKS, Notebook, notebook
 
 README = REPO_ROOT / "README.md"
@@ -29,6 +29,8 @@ WORKFLOW = REPO_ROOT / ".github" / "workflows" / "classroom.yml"
 TABLE_START, TABLE_END = "<!-- course-table:start -->", "<!-- course-table:end -->"
 #: Minutes GitHub lets the whole grading job run before it stops it.
 WORKFLOW_TIMEOUT_MINUTES = 30
+#: The ref of the course repository whose graders the Classroom workflow runs, unless told otherwise.
+DEFAULT_GRADERS_REF = "main"
 
 
 def readme_table(notebooks: Sequence[Notebook] = NOTEBOOKS) -> str:
@@ -48,7 +50,7 @@ def with_readme_table(text: str, notebooks: Sequence[Notebook] = NOTEBOOKS) -> s
     return re.sub(re.escape(TABLE_START) + ".*?" + re.escape(TABLE_END), lambda _: block, text, flags=re.S)
 
 
-_WORKFLOW_HEAD = f"""\
+_WORKFLOW_HEAD = """\
 # GitHub Classroom autograding: grades the learner's notebooks on every push with the course's
 # grading command and reports the points to Classroom, one runner per notebook and one test per
 # exercise. Each notebook's step runs even when an earlier one could not be graded.
@@ -56,9 +58,10 @@ _WORKFLOW_HEAD = f"""\
 # Generated from the course manifest (cnnkit/course/manifest.py) by `python -m cnnkit.course.files`: do not
 # edit by hand. Use this repository (without solutions/) as the assignment's template repository.
 # To grade only some notebooks, write the workflow with `python -m cnnkit.course.files --classroom 01 02`.
-# A learner can edit files in their repository, graders included: each run prints the graders'
-# digest, and `python -m cnnkit.grading --verify-manifest` re-grades a clone against the manifest
-# you wrote at release time (see the README, "For instructors").
+# The graders are not the learner's: they are checked out from the course repository at the ref below
+# (pin a release tag or commit with `--graders-ref`) and installed from there, and the learner's
+# repository gives only its notebooks/. A learner can still edit this file itself; such an edit is in
+# their repository's history for you to see.
 name: Autograding Tests
 "on":
   - push
@@ -76,16 +79,23 @@ jobs:
     steps:
       - name: Check out the submission
         uses: actions/checkout@v4
+        with:
+          path: submission
+      - name: Check out the graders at a pinned ref of the course repository
+        uses: actions/checkout@v4
+        with:
+          repository: {repository}
+          ref: {ref}
+          path: graders
       - name: Set up Python
         uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-          cache: pip
-      - name: Install the course package
+      - name: Install the course package from the graders' checkout
         id: install
         run: |
-          python -m pip install --quiet -r requirements.txt
-          python -m pip install --quiet --no-deps -e .
+          python -m pip install --quiet -r graders/requirements.txt
+          python -m pip install --quiet --no-deps ./graders
 """
 
 _GRADING_STEP = """\
@@ -94,7 +104,7 @@ _GRADING_STEP = """\
         if: "!cancelled() && steps.install.outcome == 'success'"
         run: |
           status=0
-          python -m cnnkit.grading notebooks/ --notebook {stem} --details --classroom {runner}.json \\
+          python -m cnnkit.grading submission/notebooks/ --notebook {stem} --details --classroom {runner}.json \\
             --junit grades-{runner}.xml --json grades-{runner}.json || status=$?
           echo "result=$(base64 -w0 {runner}.json)" >> "$GITHUB_OUTPUT"
           # 0: everything passed, 1: some exercises failed (reported below), 2: grading itself failed
@@ -125,8 +135,9 @@ def runner_id(entry: Notebook) -> str:
     return f"nb{entry.number:02d}"
 
 
-def classroom_workflow(notebooks: Sequence[Notebook] = NOTEBOOKS) -> str:
-    """The text of ``.github/workflows/classroom.yml`` that grades ``notebooks``."""
+def classroom_workflow(notebooks: Sequence[Notebook] = NOTEBOOKS, graders_ref: str = DEFAULT_GRADERS_REF) -> str:
+    """The text of ``.github/workflows/classroom.yml`` that grades ``notebooks`` with the graders of
+    :data:`~cnnkit.config.COURSE_REPO` at ``graders_ref`` (a branch, tag or commit)."""
     if not notebooks:
         raise ValueError("The Classroom workflow needs at least one notebook to grade.")
     steps = "".join(_GRADING_STEP.format(name=json.dumps(f"Grade {entry.number:02d} {entry.title}"), stem=entry.stem,
@@ -135,7 +146,9 @@ def classroom_workflow(notebooks: Sequence[Notebook] = NOTEBOOKS) -> str:
     runners = [runner_id(entry) for entry in notebooks]
     env = "\n".join(f'          {runner.upper()}_RESULTS: "${{{{ steps.{runner}.outputs.result }}}}"'
                     for runner in runners)
-    return _WORKFLOW_HEAD + steps + _WORKFLOW_TAIL.format(env=env, runners=",".join(runners))
+    head = _WORKFLOW_HEAD.format(WORKFLOW_TIMEOUT_MINUTES=WORKFLOW_TIMEOUT_MINUTES, repository=COURSE_REPO,
+                                 ref=json.dumps(graders_ref))
+    return head + steps + _WORKFLOW_TAIL.format(env=env, runners=",".join(runners))
 
 
 def stale_files() -> list[Path]:
@@ -150,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is out of date")
     parser.add_argument("--classroom", nargs="+", metavar="NOTEBOOK",
                         help="write only the Classroom workflow, grading only these notebooks (e.g. 01 04)")
+    parser.add_argument("--graders-ref", default=DEFAULT_GRADERS_REF, metavar="REF",
+                        help=f"the branch, tag or commit of {COURSE_REPO} whose graders the Classroom workflow runs "
+                             f"(default {DEFAULT_GRADERS_REF}; pin a release tag for an assignment)")
     args = parser.parse_args(argv)
     if args.check:
         stale = stale_files()
@@ -161,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             chosen = [notebook(int(text) if text.isdigit() else text) for text in args.classroom]
         except KeyError as error:
             parser.error(str(error))
-        WORKFLOW.write_text(classroom_workflow(chosen), encoding="utf-8")
+        WORKFLOW.write_text(classroom_workflow(chosen, args.graders_ref), encoding="utf-8")
         print(f"Wrote {WORKFLOW.relative_to(REPO_ROOT)} for {', '.join(entry.stem for entry in chosen)}.")
         return 0
     README.write_text(with_readme_table(README.read_text(encoding="utf-8")), encoding="utf-8")
