@@ -1,5 +1,6 @@
 """Figures of notebook 12: how a depthwise-separable convolution splits the work of a standard one,
-the shape of MobileNetV2's inverted residual block, and the few-label experiment. A leaf module,
+the shape of MobileNetV2's inverted residual block, the few-label experiment, linear probes by depth
+and accuracy against the number of labels. A leaf module,
 like :mod:`cnnkit.plot`: nothing in cnnkit imports it. Each function returns its Figure."""
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from cnnkit.plot_diagram import draw_arrow
+from cnnkit.plot_diagram import STRONG, draw_arrow
 
 _INPUT, _FILTER, _OUTPUT = "#9ecae1", "#fdae6b", "#a1d99b"
 
@@ -23,7 +25,7 @@ def _stack(ax, x, y, count, colour, width=0.5, height=1.4, step=0.12, label=None
         ax.text(x + width / 2 + (count - 1) * step / 2, y - 0.3, label, ha="center", va="top", fontsize=9)
 
 
-def draw_depthwise_vs_standard(c_in: int = 4, c_out: int = 6, kernel: int = 3):
+def draw_depthwise_vs_standard(c_in: int = 4, c_out: int = 6, kernel: int = 3) -> Figure:
     """A standard convolution next to its depthwise-separable replacement, with their weight counts.
 
     Top: each of the ``c_out`` filters of a standard convolution spans all ``c_in`` channels
@@ -93,7 +95,7 @@ def _block_diagram(ax, widths: Sequence[int], labels: Sequence[str], colours: Se
     ax.set_title(title, fontsize=11)
 
 
-def draw_inverted_residual(channels: int = 24, expansion: int = 6, bottleneck: int = 4):
+def draw_inverted_residual(channels: int = 24, expansion: int = 6, bottleneck: int = 4) -> Figure:
     """ResNet's bottleneck block (wide -> narrow -> wide) against MobileNetV2's inverted residual block
     (narrow -> wide -> narrow, a linear projection at the end); box heights follow the channel counts."""
     fig, (resnet, mobilenet) = plt.subplots(2, 1, figsize=(10, 6.5))
@@ -113,7 +115,7 @@ def draw_inverted_residual(channels: int = 24, expansion: int = 6, bottleneck: i
 
 
 def plot_few_label_results(results: dict[str, Sequence[float]], title: str, ylabel: str = "test accuracy",
-                           chance: float | None = None):
+                           chance: float | None = None) -> Figure:
     """One bar per method: the mean over seeds, each seed as a dot.
 
     Args:
@@ -125,7 +127,8 @@ def plot_few_label_results(results: dict[str, Sequence[float]], title: str, ylab
     fig, ax = plt.subplots(figsize=(7, 3.8))
     names = list(results)
     means = [float(np.mean(results[name])) for name in names]
-    ax.bar(names, means, color=["0.6", "tab:blue", "tab:green", "tab:orange"][:len(names)])
+    colours = ["0.6", STRONG["blue"], STRONG["green"], STRONG["orange"], STRONG["purple"], STRONG["vermillion"]]
+    ax.bar(names, means, color=[colours[k % len(colours)] for k in range(len(names))])
     for k, name in enumerate(names):
         scores = np.asarray(results[name], dtype=float)
         ax.plot(np.full(scores.shape, k), scores, "o", color="black", ms=4)
@@ -136,5 +139,65 @@ def plot_few_label_results(results: dict[str, Sequence[float]], title: str, ylab
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_probe_depths(probes: dict[str, Sequence[float]], baseline: Sequence[float], title: str,
+                      baseline_label: str = "logistic regression on pixels") -> Figure:
+    """Linear-probe accuracy at each depth of a network, beside a baseline: which layer transfers best.
+
+    Args:
+        probes: depth name (in network order) -> one accuracy per seed.
+        baseline: the baseline's accuracy per seed, drawn as a horizontal band (min to max) and line (mean).
+        title: figure title.
+        baseline_label: the baseline's legend entry.
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    names = list(probes)
+    means = np.array([np.mean(probes[name]) for name in names])
+    positions = np.arange(len(names))
+    for k, name in enumerate(names):
+        scores = np.asarray(probes[name], dtype=float)
+        ax.plot(np.full(scores.shape, k), scores, "o", color="0.3", ms=3)
+    ax.plot(positions, means, "-o", color=STRONG["blue"], lw=2, label="linear probe on pooled features")
+    for k, mean in enumerate(means):
+        ax.text(k, mean + 0.015, f"{mean:.3f}", ha="center", va="bottom", fontsize=8)
+    base = np.asarray(baseline, dtype=float)
+    ax.axhspan(base.min(), base.max(), color=STRONG["orange"], alpha=0.2, lw=0)
+    ax.axhline(base.mean(), color=STRONG["orange"], ls="--", lw=1.5, label=f"{baseline_label} ({base.mean():.3f})")
+    ax.set_xticks(positions, names, rotation=20, ha="right")
+    ax.set_xlabel("depth of the pretrained network (input side on the left)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_label_curve(labels_per_class: Sequence[int], curves: dict[str, Sequence[Sequence[float]]],
+                     title: str) -> Figure:
+    """Accuracy against the number of labels per class, one line per method (mean, with each seed as a dot).
+
+    Args:
+        labels_per_class: the x values.
+        curves: method name -> for each x value, one accuracy per seed.
+        title: figure title.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    colours = [STRONG["orange"], STRONG["blue"], STRONG["green"], STRONG["purple"]]
+    for k, (name, points) in enumerate(curves.items()):
+        colour = colours[k % len(colours)]
+        means = [float(np.mean(scores)) for scores in points]
+        ax.plot(labels_per_class, means, "-o", color=colour, lw=2, label=name)
+        for x, scores in zip(labels_per_class, points):
+            ax.plot(np.full(len(scores), x), scores, ".", color=colour, ms=4)
+    ax.set_xscale("log")
+    ax.set_xticks(list(labels_per_class), [str(n) for n in labels_per_class])
+    ax.minorticks_off()
+    ax.set_xlabel("labelled images per class")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
