@@ -34,6 +34,14 @@ IDS = [path.stem for path in SOLUTION_PATHS]
 # Which library modules keep the solutions of which notebook, verbatim (the course manifest says).
 LIBRARY_COPIES = {entry.stem: entry.library for entry in COURSE if entry.library}
 PRACTICE_ONLY = {entry.stem: entry.practice_only for entry in COURSE}
+# The simplest baseline each notebook records beside its headline result (issue 29), by result name.
+BASELINES = {
+    "10_segmentation_unet": ("classical baseline (threshold, regions, shape classifier) held-out mean IoU",),
+    "12_transfer_learning": ("logistic regression on pixels, mean test accuracy",
+                             "linear probe at that depth, mean test accuracy",
+                             "image folder, logistic regression on pixels, test accuracy"),
+    "13_object_detection": ("classical baseline (threshold, regions, shape classifier) held-out mAP@0.5",),
+}
 
 
 def read(path):
@@ -148,4 +156,6 @@ def test_solution_notebook_runs_offline_in_fast_mode(path):
     assert all(line.startswith("✓ ") for line in checks), "\n".join(checks)
     assert len(checks) == len(exercises_of(path.stem)), "every exercise's check cell must run once"
     assert parse_results(printed), "the notebook reports no headline result with cnnkit.results.record"
+    missing = [name for name in BASELINES.get(path.stem, ()) if name not in parse_results(printed)]
+    assert not missing, f"the notebook does not record its baseline results {missing}"
     print(f"{path.name}: {seconds:.1f} s in fast mode")
