@@ -7,6 +7,9 @@ Conventions: a *label map* holds one integer class per pixel, shape (batch, heig
 *probabilities*, their softmax over the last axis, have the same shape and sum to 1 over it.
 ``dice_coefficient`` and ``mean_iou`` are the solutions of notebook 10, written with
 ``keras.ops`` so that they work on NumPy arrays and tensors alike and can sit inside a loss.
+
+The classical baseline of notebooks 10 and 13 lives here too: ``colour_regions`` (a threshold and
+connected regions of one colour) and ``region_features`` (shape measurements and boxes per region).
 """
 
 from __future__ import annotations
