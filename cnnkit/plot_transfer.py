@@ -5,6 +5,7 @@ like :mod:`cnnkit.plot`: nothing in cnnkit imports it. Each function returns its
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -124,11 +125,12 @@ def plot_few_label_results(results: dict[str, Sequence[float]], title: str, ylab
         ylabel: what the scores are.
         chance: draw a dashed line at this score (e.g. 1 / number of classes).
     """
-    fig, ax = plt.subplots(figsize=(7, 3.8))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.35 * len(results)), 3.8))
     names = list(results)
     means = [float(np.mean(results[name])) for name in names]
     colours = ["0.6", STRONG["blue"], STRONG["green"], STRONG["orange"], STRONG["purple"], STRONG["vermillion"]]
-    ax.bar(names, means, color=[colours[k % len(colours)] for k in range(len(names))])
+    ax.bar(range(len(names)), means, color=[colours[k % len(colours)] for k in range(len(names))])
+    ax.set_xticks(range(len(names)), [textwrap.fill(name, 14) for name in names], fontsize=8)
     for k, name in enumerate(names):
         scores = np.asarray(results[name], dtype=float)
         ax.plot(np.full(scores.shape, k), scores, "o", color="black", ms=4)
