@@ -44,6 +44,11 @@ BASELINE_RESULTS = {
                             "OSULeaf test accuracy (FCN)", "IMDB test accuracy (TF-IDF + logistic regression)"],
     "16_generative_models": ["denoising baseline, MSE median filter", "denoising baseline, MSE Gaussian filter",
                              "Frechet distance, plain autoencoder, N(0, I) codes"],
+    "10_segmentation_unet": ["classical baseline (threshold, regions, shape classifier) held-out mean IoU"],
+    "12_transfer_learning": ["logistic regression on pixels, mean test accuracy",
+                             "linear probe at that depth, mean test accuracy",
+                             "image folder, logistic regression on pixels, test accuracy"],
+    "13_object_detection": ["classical baseline (threshold, regions, shape classifier) held-out mAP@0.5"],
 }
 
 

@@ -11,6 +11,7 @@ from cnnkit.data.datasets import (
     read_idx,
     scale_images,
 )
+from cnnkit.data.folders import check_image_folder, write_example_folder
 from cnnkit.data.images import list_sample_images, sample_image
 from cnnkit.data.pets import PETS_CLASSES, PetsData, load_oxford_pets
 from cnnkit.data.remote import CorruptDataError, DataNotFoundError
@@ -19,6 +20,6 @@ from cnnkit.data.shapes import SHAPE_CLASSES, ShapesData, make_shapes
 __all__ = [
     "CIFAR10_CLASSES", "FASHION_MNIST_CLASSES", "MNIST_CLASSES", "PETS_CLASSES", "SHAPE_CLASSES",
     "CorruptDataError", "DataNotFoundError", "ImageDataset", "PetsData", "ShapesData",
-    "list_sample_images", "load_cifar10", "load_fashion_mnist", "load_mnist", "load_oxford_pets",
-    "make_shapes", "read_idx", "sample_image", "scale_images",
+    "check_image_folder", "list_sample_images", "load_cifar10", "load_fashion_mnist", "load_mnist", "load_oxford_pets",
+    "make_shapes", "read_idx", "sample_image", "scale_images", "write_example_folder",
 ]

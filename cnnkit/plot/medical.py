@@ -1,6 +1,5 @@
 """Figures of notebook 17: nuclei and their outlines, per-pixel classes, a reliability diagram, where
-a model is uncertain, and CT reconstructions. A leaf module, like :mod:`cnnkit.plot`: nothing in
-cnnkit imports it. Each public function returns its Figure.
+a model is uncertain, and CT reconstructions. Each public function returns its Figure.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Figures of notebook 12: how a depthwise-separable convolution splits the work of a standard one,
-the shape of MobileNetV2's inverted residual block, and the few-label experiment. Each function returns its Figure."""
+the shape of MobileNetV2's inverted residual block, the few-label experiment, linear probes by depth
+and accuracy against the number of labels. Each function returns its Figure."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -122,10 +124,12 @@ def plot_few_label_results(results: dict[str, Sequence[float]], title: str, ylab
         ylabel: what the scores are.
         chance: draw a dashed line at this score (e.g. 1 / number of classes).
     """
-    fig, ax = plt.subplots(figsize=(7, 3.8))
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.35 * len(results)), 3.8))
     names = list(results)
     means = [float(np.mean(results[name])) for name in names]
-    ax.bar(names, means, color=["0.6", STRONG["blue"], STRONG["green"], STRONG["orange"]][:len(names)])
+    colours = ["0.6", STRONG["blue"], STRONG["green"], STRONG["orange"], STRONG["purple"], STRONG["vermillion"]]
+    ax.bar(range(len(names)), means, color=[colours[k % len(colours)] for k in range(len(names))])
+    ax.set_xticks(range(len(names)), [textwrap.fill(name, 14) for name in names], fontsize=8)
     for k, name in enumerate(names):
         scores = np.asarray(results[name], dtype=float)
         ax.plot(np.full(scores.shape, k), scores, "o", color="black", ms=4)
@@ -136,5 +140,65 @@ def plot_few_label_results(results: dict[str, Sequence[float]], title: str, ylab
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_probe_depths(probes: dict[str, Sequence[float]], baseline: Sequence[float], title: str,
+                      baseline_label: str = "logistic regression on pixels") -> Figure:
+    """Linear-probe accuracy at each depth of a network, beside a baseline: which layer transfers best.
+
+    Args:
+        probes: depth name (in network order) -> one accuracy per seed.
+        baseline: the baseline's accuracy per seed, drawn as a horizontal band (min to max) and line (mean).
+        title: figure title.
+        baseline_label: the baseline's legend entry.
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    names = list(probes)
+    means = np.array([np.mean(probes[name]) for name in names])
+    positions = np.arange(len(names))
+    for k, name in enumerate(names):
+        scores = np.asarray(probes[name], dtype=float)
+        ax.plot(np.full(scores.shape, k), scores, "o", color="0.3", ms=3)
+    ax.plot(positions, means, "-o", color=STRONG["blue"], lw=2, label="linear probe on pooled features")
+    for k, mean in enumerate(means):
+        ax.text(k, mean + 0.015, f"{mean:.3f}", ha="center", va="bottom", fontsize=8)
+    base = np.asarray(baseline, dtype=float)
+    ax.axhspan(base.min(), base.max(), color=STRONG["orange"], alpha=0.2, lw=0)
+    ax.axhline(base.mean(), color=STRONG["orange"], ls="--", lw=1.5, label=f"{baseline_label} ({base.mean():.3f})")
+    ax.set_xticks(positions, names, rotation=20, ha="right")
+    ax.set_xlabel("depth of the pretrained network (input side on the left)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_label_curve(labels_per_class: Sequence[int], curves: dict[str, Sequence[Sequence[float]]],
+                     title: str) -> Figure:
+    """Accuracy against the number of labels per class, one line per method (mean, with each seed as a dot).
+
+    Args:
+        labels_per_class: the x values.
+        curves: method name -> for each x value, one accuracy per seed.
+        title: figure title.
+    """
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    colours = [STRONG["orange"], STRONG["blue"], STRONG["green"], STRONG["purple"]]
+    for k, (name, points) in enumerate(curves.items()):
+        colour = colours[k % len(colours)]
+        means = [float(np.mean(scores)) for scores in points]
+        ax.plot(labels_per_class, means, "-o", color=colour, lw=2, label=name)
+        for x, scores in zip(labels_per_class, points):
+            ax.plot(np.full(len(scores), x), scores, ".", color=colour, ms=4)
+    ax.set_xscale("log")
+    ax.set_xticks(list(labels_per_class), [str(n) for n in labels_per_class])
+    ax.minorticks_off()
+    ax.set_xlabel("labelled images per class")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

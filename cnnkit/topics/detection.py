@@ -116,7 +116,9 @@ def match_detections(pred_boxes, pred_scores, true_boxes, iou_threshold=0.5):
     In each image, detections are taken in decreasing score order; each one is a true
     positive when some ground-truth box not matched yet overlaps it with IoU >= ``iou_threshold``
     (it then takes the one it overlaps most), else a false positive (a second detection of an
-    object already found is a false positive).
+    object already found is a false positive). This is COCO's rule (``pycocotools``); PASCAL VOC's
+    devkit instead looks only at the ground-truth box the detection overlaps most, and counts a false
+    positive when that box is taken, even if another free box overlaps enough.
 
     Args:
         pred_boxes: one (K_i, 4) array of detected corner boxes per image.
@@ -160,7 +162,7 @@ def average_precision(pred_boxes, pred_scores, true_boxes, iou_threshold=0.5):
     Ranks all detections by score, marks them with ``match_detections``, and computes the
     precision and recall after each one. AP is the area under the precision envelope (the
     precision at recall r is the best precision reached at any recall >= r), summed over the
-    recall steps, as in PASCAL VOC from 2010 on.
+    recall steps, as in PASCAL VOC from 2010 on (the matching rule is COCO's: see ``match_detections``).
 
     Args:
         pred_boxes: one (K_i, 4) array of detected corner boxes per image.

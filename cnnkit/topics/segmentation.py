@@ -6,10 +6,14 @@ Conventions: a *label map* holds one integer class per pixel, shape (batch, heig
 *probabilities*, their softmax over the last axis, have the same shape and sum to 1 over it.
 ``dice_coefficient`` and ``mean_iou`` are the solutions of notebook 10, written with
 ``keras.ops`` so that they work on NumPy arrays and tensors alike and can sit inside a loss.
+
+The classical baseline of notebooks 10 and 13 lives here too: ``colour_regions`` (a threshold and
+connected regions of one colour) and ``region_features`` (shape measurements and boxes per region).
 """
 
 from __future__ import annotations
 
+import numpy as np
 from keras import ops
 
 
@@ -84,3 +88,79 @@ def combined_loss(y_true, y_pred, dice_weight=1.0, from_logits=True):
     probabilities = ops.softmax(y_pred, axis=-1) if from_logits else y_pred
     dice = dice_coefficient(ops.one_hot(labels, num_classes), probabilities)
     return cross_entropy + dice_weight * (1.0 - dice)
+
+
+# --------------------------------------------------------------------------- a classical baseline
+#: What :func:`region_features` measures for each region, in its column order.
+REGION_FEATURES = ("extent", "solidity", "roundness", "feret fill", "eccentricity")
+
+
+def colour_regions(image, threshold=None, colour_step=1 / 32):
+    """Classical segmentation of a scene: bright pixels, split into connected regions of one colour.
+
+    No learning: the foreground is every pixel whose brightest channel exceeds ``threshold``
+    (Otsu's threshold of the image's brightest channel when ``None``); foreground pixels whose
+    colours agree to within ``colour_step`` per channel, and that touch (8-connectivity), form one
+    region. A shape partly hidden by another of a different colour stays a region of its own;
+    two touching shapes of the same colour merge.
+
+    Args:
+        image: float array (height, width, 3) in [0, 1].
+        threshold: brightness above which a pixel is foreground, or ``None`` for Otsu's.
+        colour_step: the width of the colour bins that decide which pixels share a colour.
+
+    Returns:
+        int32 array (height, width): 0 for the background, 1 .. n for the n regions.
+    """
+    from scipy import ndimage
+    from skimage.filters import threshold_otsu
+
+    image = np.asarray(image, dtype=np.float32)
+    if image.ndim != 3 or image.shape[-1] != 3:
+        raise ValueError(f"image must have shape (height, width, 3), got {image.shape}.")
+    brightness = image.max(axis=-1)
+    if threshold is None:
+        threshold = threshold_otsu(brightness) if np.ptp(brightness) > 0 else np.inf
+    foreground = brightness > threshold
+    bins = np.round(image / colour_step).astype(np.int32)
+    colour_id = (bins[..., 0] * 4096 + bins[..., 1] * 64 + bins[..., 2])
+    regions = np.zeros(brightness.shape, np.int32)
+    count = 0
+    for colour in np.unique(colour_id[foreground]):
+        pieces, n = ndimage.label(foreground & (colour_id == colour), structure=np.ones((3, 3), bool))
+        regions[pieces > 0] = pieces[pieces > 0] + count
+        count += n
+    return regions
+
+
+def region_features(regions, min_area=4):
+    """Shape measurements of each region of a label image, and its bounding box.
+
+    Columns (``REGION_FEATURES``): extent (area / bounding-box area), solidity (area / convex-hull
+    area), roundness (4 pi area / perimeter squared: 1 for a disc), feret fill (area / the area of
+    the disc whose diameter is the region's longest extent: 1 for a disc, 0.64 for a square, 0.41
+    for an equilateral triangle) and eccentricity of the ellipse with the same second moments.
+
+    Args:
+        regions: int label image (height, width), 0 for background, as from :func:`colour_regions`.
+        min_area: regions with fewer pixels are left out (stray pixels at colour edges).
+
+    Returns:
+        (features (n, 5), boxes (n, 4) as ``[x_min, y_min, x_max, y_max]`` with exclusive maxima,
+        labels (n,) of the regions kept).
+    """
+    from skimage.measure import regionprops
+
+    rows, boxes, labels = [], [], []
+    for region in regionprops(np.asarray(regions)):
+        if region.area < min_area:
+            continue
+        y0, x0, y1, x1 = region.bbox
+        perimeter = max(region.perimeter, 1.0)
+        feret = max(region.feret_diameter_max, 1.0)
+        rows.append([region.extent, region.solidity, 4 * np.pi * region.area / perimeter**2,
+                     region.area / (np.pi * feret**2 / 4), region.eccentricity])
+        boxes.append([x0, y0, x1, y1])
+        labels.append(region.label)
+    return (np.array(rows, np.float32).reshape(-1, len(REGION_FEATURES)), np.array(boxes, np.float32).reshape(-1, 4),
+            np.array(labels, np.int32))
