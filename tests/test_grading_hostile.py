@@ -43,9 +43,12 @@ FORK_ONCE = ("import os\nif not os.environ.get('FORKED'):\n    os.environ['FORKE
              + RIGHT["zero_pad"])
 # The next two act once (conv_forward calls their functions thousands of times); they go on when
 # the system refuses (bubblewrap mounts the runner's copy of cnnkit read-only).
-TAMPER = ("import os, cnnkit.grading.checks.convolution as checks, cnnkit.grading.core as core\n"
+# The checks module is not in the runner's copy of cnnkit at all; the tamperer rewrites whatever it can import.
+TAMPER = ("import os, cnnkit.grading.core as core\nmodules = [core]\n"
+          "try:\n    import cnnkit.grading.checks.convolution as checks\n    modules.append(checks)\n"
+          "except ImportError:\n    pass\n"
           "if not os.environ.get('TAMPERED'):\n    os.environ['TAMPERED'] = '1'\n"
-          "    for module in (checks, core):\n        try:\n"
+          "    for module in modules:\n        try:\n"
           "            open(module.__file__, 'w').write('raise SystemExit')\n        except OSError:\n            pass\n"
           + RIGHT["conv_single_step"])
 DELETE = ("import glob, os\nif not os.environ.get('DELETED'):\n    os.environ['DELETED'] = '1'\n"
